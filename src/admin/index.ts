@@ -1,0 +1,35 @@
+// The admin API: every admin concern registers its routes here.
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { publicConfig } from '../config.js';
+import type { Deps } from '../deps.js';
+import { registerJournalAdmin } from './journal.js';
+import { registerPartyAdmin } from './registrations.js';
+import { AdminRouter } from './router.js';
+
+export function buildAdminRouter(): AdminRouter {
+  const admin = new AdminRouter();
+  admin.get('/config', 'Effective settings (secrets hidden)', ({ deps }) => publicConfig(deps.config));
+  registerPartyAdmin(admin);
+  registerJournalAdmin(admin);
+  return admin;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** With ADMIN_TOKEN set, every admin call needs `Authorization: Bearer <ADMIN_TOKEN>`. */
+export function adminAuth(deps: Deps): MiddlewareHandler {
+  const expected = deps.config.adminToken ? digest(deps.config.adminToken) : null;
+  return async (c, next) => {
+    if (expected) {
+      const header = c.req.header('authorization') ?? '';
+      const m = /^Bearer (.+)$/.exec(header.trim());
+      if (!m || !timingSafeEqual(digest(m[1] as string), expected)) {
+        return c.json({ error: { status: 401, message: 'Admin API: missing or wrong "Authorization: Bearer <ADMIN_TOKEN>"' } }, 401, {
+          'WWW-Authenticate': 'Bearer',
+        });
+      }
+    }
+    await next();
+  };
+}

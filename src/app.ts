@@ -1,0 +1,85 @@
+// Builds the simulator from its parts: config -> store -> deps -> Hono app. No logic here.
+import { Hono } from 'hono';
+import { adminAuth, buildAdminRouter } from './admin/index.js';
+import { ADMIN_BASE } from './admin/router.js';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import type { Deps } from './deps.js';
+import { EventBus } from './events.js';
+import { Journal } from './journal/journal.js';
+import { createLogger, type Logger } from './log.js';
+import { OcpiClient } from './ocpi/client.js';
+import { registerCredentialsRoutes } from './ocpi/credentials/routes.js';
+import { PartyRegistry } from './ocpi/parties.js';
+import { ocpiJournal, ocpiNotFound } from './ocpi/transport/middleware.js';
+import { sendError } from './ocpi/transport/respond.js';
+import { OCPI_BASE, OcpiRouter } from './ocpi/transport/router.js';
+import { registerVersionRoutes } from './ocpi/versions/routes.js';
+import { sendAdminError } from './admin/http.js';
+import { Findings } from './rules/findings.js';
+import { Territory } from './rules/territory.js';
+import { openStore, type Store } from './store/index.js';
+
+export interface SimulatorOptions {
+  clock?: Clock;
+  store?: Store;
+  log?: Logger;
+}
+
+export interface Simulator {
+  app: Hono;
+  deps: Deps;
+  ocpi: OcpiRouter;
+  close(): Promise<void>;
+}
+
+export function buildOcpiRouter(): OcpiRouter {
+  const router = new OcpiRouter();
+  registerVersionRoutes(router);
+  registerCredentialsRoutes(router);
+  return router;
+}
+
+export async function createSimulator(config: Config, options: SimulatorOptions = {}): Promise<Simulator> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger(config.logLevel);
+  const store = options.store ?? (await openStore(config.dbFile));
+  const events = new EventBus();
+  const journal = new Journal(config.journalSize, config.journalBodyLimit, events);
+  const deps: Deps = {
+    config,
+    store,
+    clock,
+    journal,
+    events,
+    log,
+    parties: new PartyRegistry(store, config.registrationToken, config.registrationTokenSingleUse),
+    client: new OcpiClient(journal, clock, { timeoutMs: config.outboundTimeoutMs, maxBytes: config.outboundMaxBytes }),
+    territory: new Territory(config.territory),
+    findings: new Findings(store, clock, events, config.maxRecords),
+  };
+
+  const app = new Hono();
+  app.get('/health', (c) => c.json({ status: 'ok', store: store.kind }));
+
+  const ocpi = buildOcpiRouter();
+  app.use(`${OCPI_BASE}/*`, ocpiJournal(deps));
+  app.use(OCPI_BASE, ocpiJournal(deps));
+  ocpi.mount(app, deps);
+  app.all(`${OCPI_BASE}/*`, ocpiNotFound(deps));
+
+  app.use(`${ADMIN_BASE}/*`, adminAuth(deps));
+  buildAdminRouter().mount(app, deps);
+
+  app.notFound((c) =>
+    c.req.path.startsWith(OCPI_BASE) ? ocpiNotFound(deps)(c, async () => {}) as Promise<Response> : c.json({ error: { status: 404, message: `No route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+  app.onError((err, c) => (c.req.path.startsWith(ADMIN_BASE) ? sendAdminError(c, err) : sendError(c, deps, err)));
+
+  return {
+    app,
+    deps,
+    ocpi,
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,91 @@
+// Reading a request body: size limit (413), JSON only (415 for another declared type),
+// valid UTF-8 and JSON (400/2001), bounded nesting, no prototype-polluting keys.
+import { badJson, OcpiError, payloadTooLarge } from './errors.js';
+import { OcpiStatus } from './status.js';
+
+export interface BodyLimits {
+  maxBytes: number;
+  maxDepth: number;
+}
+
+export interface RawBody {
+  text: string;
+  json: unknown;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Read at most `maxBytes` of the body; throws 413 beyond. Returns '' for an empty body. */
+export async function readText(req: Request, maxBytes: number): Promise<string> {
+  const declared = req.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw payloadTooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw badJson('Request body is not valid UTF-8');
+  }
+}
+
+export function checkContentType(req: Request): void {
+  const type = req.headers.get('content-type');
+  if (type && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim())) {
+    throw new OcpiError(OcpiStatus.INVALID_PARAMETERS, `Content-Type must be application/json (got ${type.slice(0, 100)})`, {
+      http: 415,
+    });
+  }
+}
+
+/** Parse JSON text; an empty body is `undefined`. */
+export function parseJson(text: string, maxDepth: number): unknown {
+  if (text.trim() === '') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw badJson(`Request body is not valid JSON: ${(err as Error).message}`);
+  }
+  checkShape(json, maxDepth);
+  return json;
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Depth limit and forbidden keys, in one walk (iterative: deep input cannot blow the stack). */
+function checkShape(root: unknown, maxDepth: number): void {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= maxDepth) throw badJson(`Request body is nested deeper than ${maxDepth} levels`);
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === 'object' && item !== null) stack.push([item, depth + 1]);
+    } else {
+      for (const key of Object.keys(value)) {
+        if (FORBIDDEN_KEYS.has(key)) throw badJson(`Request body uses the forbidden key "${key}"`);
+        const child = (value as Record<string, unknown>)[key];
+        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+      }
+    }
+  }
+}
+
+export async function readJsonBody(req: Request, limits: BodyLimits): Promise<RawBody> {
+  checkContentType(req);
+  const text = await readText(req, limits.maxBytes);
+  return { text, json: parseJson(text, limits.maxDepth) };
+}

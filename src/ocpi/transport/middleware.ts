@@ -1,0 +1,69 @@
+// Around every OCPI request: a journal entry (and a log line) with what came in and went out;
+// and the answer for paths we do not serve.
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Deps } from '../../deps.js';
+import { redactAuthorization } from '../../journal/redact.js';
+import { notFound } from './errors.js';
+import { authenticate } from './router.js';
+import { sendError } from './respond.js';
+
+export function ocpiJournal(deps: Deps): MiddlewareHandler {
+  return async (c, next) => {
+    const id = deps.journal.newId();
+    c.set('requestId', id);
+    const started = performance.now();
+    const time = new Date(deps.clock.now()).toISOString();
+    try {
+      await next();
+    } finally {
+      const status = c.res.status;
+      const duration = Math.round((performance.now() - started) * 10) / 10;
+      const headers: Record<string, string> = {};
+      for (const [k, v] of c.req.raw.headers) headers[k] = k === 'authorization' ? (redactAuthorization(v) as string) : v;
+      const ocpiStatus = c.get('ocpiStatus');
+      const party = c.get('party');
+      const fault = c.get('fault');
+      deps.journal.record({
+        id,
+        time,
+        direction: 'inbound',
+        protocol: 'ocpi',
+        ...(party ? { party } : {}),
+        method: c.req.method,
+        url: c.req.url,
+        path: c.req.path,
+        status,
+        ...(ocpiStatus !== undefined ? { ocpi_status: ocpiStatus } : {}),
+        duration_ms: duration,
+        request: { headers, ...deps.journal.body(c.get('journalRequestBody')) },
+        response: { headers: Object.fromEntries(c.res.headers), ...deps.journal.body(c.get('journalResponseBody')) },
+        ...(fault ? { fault } : {}),
+      });
+      deps.log.info('ocpi', { id, method: c.req.method, path: c.req.path, status, ocpi_status: ocpiStatus, ms: duration, party });
+    }
+  };
+}
+
+const UNSUPPORTED_MODULES: Record<string, string> = {
+  sessions: 'Plugsurfing does not support the Sessions module (not in its version details): CDRs are the only session data it takes',
+  commands: 'Plugsurfing does not support the Commands module (not in its version details)',
+};
+
+/** Unknown OCPI path: 401 for an unknown caller, else 404 in the envelope, saying why. */
+export function ocpiNotFound(deps: Deps): MiddlewareHandler {
+  return async (c: Context) => {
+    try {
+      await authenticate(c, deps);
+      const m = /^\/ocpi\/([^/]+)(?:\/([^/]+))?/.exec(c.req.path);
+      const version = m?.[1];
+      const module = m?.[2];
+      if (version && version !== 'versions' && version !== '2.1.1') {
+        throw notFound(`OCPI version ${version} is not supported: Plugsurfing speaks 2.1.1 (see ${deps.config.versionsUrl})`);
+      }
+      if (module && UNSUPPORTED_MODULES[module]) throw notFound(UNSUPPORTED_MODULES[module] as string);
+      throw notFound(`No OCPI endpoint ${c.req.method} ${c.req.path}`);
+    } catch (err) {
+      return sendError(c, deps, err);
+    }
+  };
+}

@@ -1,0 +1,153 @@
+// How every OCPI route is declared: method, path, module, who may call it, the zod schemas of
+// its body and answer (for docs), and a handler that returns data or throws OcpiError.
+// The router adds authentication, body reading, the envelope, 405 for other methods on a
+// known path, and the metadata the journal and the OpenAPI document read.
+import type { Context, Hono } from 'hono';
+import type { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import type { Party, Principal } from '../parties.js';
+import { readJsonBody } from './body.js';
+import { clientError, methodNotAllowed, OcpiError, unauthorized } from './errors.js';
+import { sendEnvelope } from './respond.js';
+import { OcpiStatus, type OcpiStatusCode } from './status.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface OcpiRequest {
+  c: Context;
+  deps: Deps;
+  principal: Principal;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Parsed JSON body (undefined when empty). Validate it with `validate()`. */
+  body: unknown;
+  /** Journal id of this request, for findings to point at. */
+  requestId: string;
+  now: number;
+}
+
+/** A request from a registered party (routes with `auth: 'party'`). */
+export interface PartyRequest extends OcpiRequest {
+  party: Party;
+}
+
+export interface OcpiResult {
+  data?: unknown;
+  /** 200 by default; 201 when the request created the object. */
+  http?: 200 | 201;
+  statusCode?: OcpiStatusCode;
+  statusMessage?: string;
+  headers?: Record<string, string>;
+}
+
+interface RouteBase {
+  method: Method;
+  /** Path below the OCPI base, Hono syntax: `/2.1.1/locations/:country_code/:party_id/:location_id`. */
+  path: string;
+  module: string;
+  summary: string;
+  description?: string;
+  requestBody?: z.ZodType;
+  response?: z.ZodType;
+  query?: z.ZodType;
+}
+
+export type OcpiRoute =
+  | (RouteBase & { auth: 'party'; handler: (req: PartyRequest) => Promise<OcpiResult> | OcpiResult })
+  | (RouteBase & { auth: 'any'; handler: (req: OcpiRequest) => Promise<OcpiResult> | OcpiResult });
+
+/** A method Plugsurfing does not support on a path that exists: 405 with the reason. */
+export interface UnsupportedRoute {
+  method: Method;
+  path: string;
+  module: string;
+  reason: string;
+}
+
+export const OCPI_BASE = '/ocpi';
+
+export class OcpiRouter {
+  readonly routes: OcpiRoute[] = [];
+  readonly unsupported: UnsupportedRoute[] = [];
+
+  add(route: OcpiRoute): this {
+    this.routes.push(route);
+    return this;
+  }
+
+  refuse(route: UnsupportedRoute): this {
+    this.unsupported.push(route);
+    return this;
+  }
+
+  mount(app: Hono, deps: Deps): void {
+    const paths = new Map<string, Method[]>();
+    for (const route of this.routes) {
+      const full = OCPI_BASE + route.path;
+      paths.set(full, [...(paths.get(full) ?? []), route.method]);
+      app.on(route.method, full, (c) => this.handle(c, deps, route));
+    }
+    for (const [full, methods] of paths) {
+      const refusals = this.unsupported.filter((u) => OCPI_BASE + u.path === full);
+      app.all(full, async (c) => {
+        await authenticate(c, deps); // an unknown caller learns nothing about our routes
+        const refusal = refusals.find((u) => u.method === c.req.method);
+        const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])];
+        throw methodNotAllowed(
+          refusal ? refusal.reason : `${c.req.method} is not supported on this endpoint; allowed: ${allow.join(', ')}`,
+          allow,
+        );
+      });
+    }
+  }
+
+  private async handle(c: Context, deps: Deps, route: OcpiRoute): Promise<Response> {
+    const principal = await authenticate(c, deps);
+    if (route.auth === 'party' && principal.kind !== 'party') {
+      throw unauthorized(
+        principal.kind === 'registration'
+          ? 'The registration token (token A) may only be used for versions, version details and POST credentials; use the token you received from the credentials handshake'
+          : 'This token is only valid for the versions endpoints until the credentials handshake completes',
+      );
+    }
+    let body: unknown;
+    if (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH') {
+      const raw = await readJsonBody(c.req.raw, { maxBytes: deps.config.bodyLimit, maxDepth: deps.config.jsonDepthLimit });
+      c.set('journalRequestBody', raw.text);
+      body = raw.json;
+    }
+    const url = new URL(c.req.url);
+    const req: OcpiRequest = {
+      c,
+      deps,
+      principal,
+      params: c.req.param() as Record<string, string>,
+      query: url.searchParams,
+      body,
+      requestId: c.get('requestId'),
+      now: deps.clock.now(),
+    };
+    const result =
+      route.auth === 'party'
+        ? await route.handler({ ...req, party: (principal as { party: Party }).party })
+        : await route.handler(req);
+    return sendEnvelope(c, deps, result.http ?? 200, result.data, result.statusCode ?? OcpiStatus.SUCCESS, result.statusMessage, result.headers);
+  }
+}
+
+/** `Authorization: Token <token>` -> principal, or 401. Caches the result on the context. */
+export async function authenticate(c: Context, deps: Deps): Promise<Principal> {
+  const cached = c.get('principal');
+  if (cached) return cached;
+  const header = c.req.header('authorization');
+  if (!header) throw unauthorized('Missing Authorization header; expected "Authorization: Token <token>"');
+  const match = /^Token ([\x21-\x7E]+)$/.exec(header.trim());
+  if (!match) throw unauthorized('Malformed Authorization header; expected "Authorization: Token <token>"');
+  const principal = deps.parties.authenticate(match[1] as string);
+  if (!principal) throw unauthorized('Unknown token');
+  c.set('principal', principal);
+  if (principal.kind === 'party') c.set('party', principal.party.key);
+  return principal;
+}
+
+export { clientError, OcpiError };

@@ -1,0 +1,53 @@
+// Validation of OCPI objects against their zod schema, with errors that name the JSON path
+// and the rule, and a report of fields the schema does not know (dropped, not refused).
+import type { z } from 'zod';
+import { describeIssues, invalidParameters, type Issue } from './errors.js';
+
+/** `evses[0].connectors[1].standard` from zod's path array. */
+export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+export function zodIssues(error: z.ZodError): Issue[] {
+  return error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message }));
+}
+
+export interface Validated<T> {
+  value: T;
+  /** JSON paths of input fields the schema does not define (they are not stored). */
+  unknownFields: string[];
+}
+
+/** Parse `input` with `schema` or throw 2001 naming every broken path. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown, what: string): Validated<z.output<S>> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issues = zodIssues(result.error);
+    throw invalidParameters(`Invalid ${what}: ${describeIssues(issues)}`, issues);
+  }
+  return { value: result.data, unknownFields: unknownFields(input, result.data) };
+}
+
+/** Paths present in `input` but absent from the parsed `output` (zod strips unknown keys). */
+export function unknownFields(input: unknown, output: unknown, path = '', found: string[] = []): string[] {
+  if (found.length >= 50) return found;
+  if (Array.isArray(input) && Array.isArray(output)) {
+    input.forEach((item, i) => unknownFields(item, output[i], `${path}[${i}]`, found));
+  } else if (isPlainObject(input) && isPlainObject(output)) {
+    for (const key of Object.keys(input)) {
+      const child = path ? `${path}.${key}` : key;
+      if (!Object.hasOwn(output, key)) found.push(child);
+      else unknownFields(input[key], output[key], child, found);
+    }
+  }
+  return found;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

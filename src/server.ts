@@ -1,0 +1,42 @@
+// A simulator listening on a real socket: used by the CLI, the testkit and the tests.
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createSimulator, type Simulator, type SimulatorOptions } from './app.js';
+import type { Config } from './config.js';
+
+export interface RunningSimulator extends Simulator {
+  server: ServerType;
+  /** e.g. http://127.0.0.1:4000 */
+  url: string;
+  port: number;
+  /** Stop accepting, finish what is in flight, flush the store. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const sim = await createSimulator(config, options);
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: sim.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (config.port === 0) {
+    // The versions URL must name the port we really got.
+    const publicUrl = config.publicUrl.replace(/:0$/, `:${port}`);
+    Object.assign(config, { port, publicUrl, versionsUrl: `${publicUrl}/ocpi/versions` });
+  }
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive sockets would hold close() open.
+        (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      });
+      await sim.close();
+    })();
+    return stopping;
+  };
+  return { ...sim, server, url, port, stop };
+}

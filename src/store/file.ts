@@ -1,0 +1,276 @@
+// The durable store on DB_FILE. lowdb keeps the readable JSON snapshot (DB_FILE); every write
+// is first appended to a log beside it (DB_FILE.log.<generation>) with one write + fdatasync
+// per batch of concurrent writes (group commit), so an acknowledged write is on disk without
+// rewriting the snapshot. Start-up loads the snapshot and replays the logs it does not cover;
+// the snapshot is rewritten (compaction) when the log has grown and the store is idle, and at close.
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { Low } from 'lowdb';
+import { DataFile } from 'lowdb/node';
+import { MemoryState, MemoryStore, type Undo } from './memory.js';
+import { emptyState, type Mutation, type StateDocument, StoreWriteError } from './store.js';
+
+interface SnapshotFile extends StateDocument {
+  /** The first log generation NOT contained in this snapshot. */
+  log_generation: number;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+interface Pending {
+  chunk: string;
+  undo: Undo[];
+  waiter: Waiter;
+}
+
+export interface FileStoreOptions {
+  /** Compact when the log exceeds this many bytes and no write came for `idleMs`. */
+  compactAfterBytes?: number;
+  /** Compact even under load once the log exceeds this (bounds replay time at start-up). */
+  compactHardBytes?: number;
+  idleMs?: number;
+}
+
+export class FileStore extends MemoryStore {
+  override readonly kind = 'file' as const;
+  private readonly db: Low<SnapshotFile>;
+  private log!: FileHandle;
+  private logGeneration = 0;
+  private logBytes = 0;
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private compacting: Promise<void> | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly opts: Required<FileStoreOptions>;
+
+  private constructor(
+    readonly file: string,
+    opts: FileStoreOptions,
+  ) {
+    super();
+    this.opts = { compactAfterBytes: 4 << 20, compactHardBytes: 256 << 20, idleMs: 1000, ...opts };
+    this.db = new Low<SnapshotFile>(
+      new DataFile<SnapshotFile>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }),
+      { ...emptyState(), log_generation: 0 },
+    );
+  }
+
+  static async open(file: string, opts: FileStoreOptions = {}): Promise<FileStore> {
+    const store = new FileStore(file, opts);
+    await store.load();
+    return store;
+  }
+
+  private logPath(generation: number): string {
+    return `${this.file}.log.${generation}`;
+  }
+
+  private async load(): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    await this.db.read();
+    const snapshot = this.db.data;
+    if (snapshot.format !== undefined && snapshot.format !== 'plugsurfing-emp-sim/state') {
+      throw new Error(`${this.file} is not a plugsurfing-emp-sim state file`);
+    }
+    this.state.load(snapshot);
+    const fromGeneration = snapshot.log_generation ?? 0;
+    let lastGeneration = fromGeneration;
+    for (const generation of await this.logGenerations()) {
+      if (generation < fromGeneration) {
+        await rm(this.logPath(generation), { force: true }); // already inside the snapshot
+        continue;
+      }
+      await this.replay(generation);
+      lastGeneration = Math.max(lastGeneration, generation);
+    }
+    this.logGeneration = lastGeneration;
+    this.log = await open(this.logPath(this.logGeneration), 'a');
+    this.logBytes = (await this.log.stat()).size;
+  }
+
+  private async logGenerations(): Promise<number[]> {
+    const prefix = `${basename(this.file)}.log.`;
+    const names = await readdir(dirname(this.file));
+    return names
+      .filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))
+      .map((n) => Number(n.slice(prefix.length)))
+      .sort((a, b) => a - b);
+  }
+
+  /** Apply every complete line; a torn last line (a crash mid-write, never acknowledged) is cut off. */
+  private async replay(generation: number): Promise<void> {
+    const path = this.logPath(generation);
+    const text = await readFile(path, 'utf8');
+    let offset = 0;
+    while (offset < text.length) {
+      const end = text.indexOf('\n', offset);
+      if (end === -1) break;
+      const line = text.slice(offset, end);
+      let mutations: Mutation[];
+      try {
+        mutations = JSON.parse(line) as Mutation[];
+      } catch {
+        break;
+      }
+      this.state.apply(mutations);
+      offset = end + 1;
+    }
+    const goodBytes = Buffer.byteLength(text.slice(0, offset));
+    if (goodBytes < Buffer.byteLength(text)) {
+      const fh = await open(path, 'r+');
+      await fh.truncate(goodBytes);
+      await fh.sync();
+      await fh.close();
+    }
+  }
+
+  override write(mutations: Mutation[]): Promise<void> {
+    if (this.closed) return Promise.reject(new StoreWriteError('the store is closed'));
+    if (mutations.length === 0) return Promise.resolve();
+    const undo = this.state.apply(mutations);
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ chunk: `${JSON.stringify(mutations)}\n`, undo, waiter: { resolve, reject } });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+    if (!this.flushing) this.flushing = this.flushLoop();
+  }
+
+  /** One write + fdatasync for everything queued; repeat while more arrived meanwhile. */
+  private async flushLoop(): Promise<void> {
+    // Let concurrent requests of this tick join the batch.
+    await new Promise((r) => setImmediate(r));
+    try {
+      while (this.queue.length > 0) {
+        if (this.compacting) await this.compacting;
+        const batch = this.queue;
+        this.queue = [];
+        const data = Buffer.from(batch.map((p) => p.chunk).join(''));
+        try {
+          await this.writeFully(data);
+          await this.log.datasync();
+          this.logBytes += data.length;
+        } catch (err) {
+          await this.failBatch(batch, err);
+          continue;
+        }
+        for (const p of batch) p.waiter.resolve();
+        if (this.logBytes > this.opts.compactHardBytes) await this.compact();
+      }
+    } finally {
+      this.flushing = null;
+      if (this.queue.length > 0) this.scheduleFlush();
+      else this.armIdleCompaction();
+    }
+  }
+
+  private async writeFully(data: Buffer): Promise<void> {
+    let written = 0;
+    while (written < data.length) {
+      const { bytesWritten } = await this.log.write(data, written, data.length - written);
+      written += bytesWritten;
+    }
+  }
+
+  /**
+   * The disk refused the batch: undo it and everything queued after it (those writes were
+   * applied in memory on top of it and are not durable either), cut the log back to its last
+   * durable byte, and reject them all. The next write tries the disk again.
+   */
+  private async failBatch(batch: Pending[], err: unknown): Promise<void> {
+    const later = this.queue;
+    this.queue = [];
+    const all = [...batch, ...later];
+    for (let i = all.length - 1; i >= 0; i--) this.state.revert((all[i] as Pending).undo);
+    try {
+      await this.log.truncate(this.logBytes);
+    } catch {
+      // Best effort; replay cuts a torn tail anyway.
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    const error = new StoreWriteError(`the simulator could not write its store (${reason}); nothing was changed`, err);
+    for (const p of all) p.waiter.reject(error);
+  }
+
+  private armIdleCompaction(): void {
+    if (this.closed || this.logBytes < this.opts.compactAfterBytes) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (!this.flushing && this.queue.length === 0) void this.compact().catch(() => {});
+    }, this.opts.idleMs);
+    this.idleTimer.unref();
+  }
+
+  /**
+   * Write the snapshot of memory as it is now and start a new log generation. The snapshot is
+   * serialised synchronously, so it holds every write applied so far; the writes after it go
+   * to the new log, so nothing is lost if we crash in the middle.
+   */
+  private compact(): Promise<void> {
+    if (this.compacting) return this.compacting;
+    this.compacting = (async () => {
+      const nextGeneration = this.logGeneration + 1;
+      const previous = this.logGeneration;
+      const oldLog = this.log;
+      this.log = await open(this.logPath(nextGeneration), 'a');
+      this.logGeneration = nextGeneration;
+      this.logBytes = 0;
+      this.db.data = { ...this.state.toDocument(), log_generation: nextGeneration };
+      await this.db.write();
+      fsyncPath(this.file);
+      fsyncPath(dirname(this.file));
+      await oldLog.close();
+      for (const g of await this.logGenerations()) if (g <= previous) await rm(this.logPath(g), { force: true });
+    })().finally(() => {
+      this.compacting = null;
+    });
+    return this.compacting;
+  }
+
+  override async replace(doc: StateDocument): Promise<void> {
+    await this.flush();
+    this.state.load(doc);
+    this.generation++;
+    await this.compact();
+  }
+
+  override async flush(): Promise<void> {
+    while (this.flushing || this.queue.length > 0) {
+      if (!this.flushing) this.scheduleFlush();
+      await this.flushing;
+    }
+    if (this.compacting) await this.compacting;
+  }
+
+  override async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.logBytes > 0) await this.compact();
+    await this.log.close();
+  }
+}
+
+function fsyncPath(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Directories cannot be fsynced on every platform; the rename is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

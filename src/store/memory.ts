@@ -1,0 +1,96 @@
+// In-memory state: the Maps every store kind reads from. Also the `:memory:` store itself.
+import type { Mutation, StateDocument, Store } from './store.js';
+
+export interface Undo {
+  collection: string;
+  key: string;
+  /** `undefined` when the key did not exist before. */
+  previous: unknown;
+}
+
+export class MemoryState {
+  private readonly maps = new Map<string, Map<string, unknown>>();
+
+  map(collection: string): Map<string, unknown> {
+    let m = this.maps.get(collection);
+    if (!m) {
+      m = new Map();
+      this.maps.set(collection, m);
+    }
+    return m;
+  }
+
+  /** Apply mutations and return what undoes them (in reverse order). */
+  apply(mutations: Mutation[]): Undo[] {
+    const undo: Undo[] = [];
+    for (const m of mutations) {
+      const map = this.map(m.collection);
+      undo.push({ collection: m.collection, key: m.key, previous: map.get(m.key) });
+      if (m.op === 'put') map.set(m.key, m.value);
+      else map.delete(m.key);
+    }
+    return undo;
+  }
+
+  revert(undo: Undo[]): void {
+    for (let i = undo.length - 1; i >= 0; i--) {
+      const u = undo[i] as Undo;
+      const map = this.map(u.collection);
+      if (u.previous === undefined) map.delete(u.key);
+      else map.set(u.key, u.previous);
+    }
+  }
+
+  load(doc: StateDocument): void {
+    this.maps.clear();
+    for (const [name, entries] of Object.entries(doc.collections ?? {})) {
+      const map = this.map(name);
+      for (const [key, value] of Object.entries(entries ?? {})) map.set(key, value);
+    }
+  }
+
+  toDocument(): StateDocument {
+    const collections: Record<string, Record<string, unknown>> = {};
+    for (const [name, map] of this.maps) {
+      // Object.fromEntries would treat a key "__proto__" as data too, but keys are validated ids.
+      const obj: Record<string, unknown> = Object.create(null);
+      for (const [k, v] of map) obj[k] = v;
+      collections[name] = obj;
+    }
+    return { format: 'plugsurfing-emp-sim/state', version: 1, collections };
+  }
+}
+
+export class MemoryStore implements Store {
+  readonly kind: 'memory' | 'file' = 'memory';
+  generation = 0;
+  protected readonly state = new MemoryState();
+
+  get<T>(collection: string, key: string): T | undefined {
+    return this.state.map(collection).get(key) as T | undefined;
+  }
+  has(collection: string, key: string): boolean {
+    return this.state.map(collection).has(key);
+  }
+  values<T>(collection: string): IterableIterator<T> {
+    return this.state.map(collection).values() as IterableIterator<T>;
+  }
+  entries<T>(collection: string): IterableIterator<[string, T]> {
+    return this.state.map(collection).entries() as IterableIterator<[string, T]>;
+  }
+  size(collection: string): number {
+    return this.state.map(collection).size;
+  }
+  async write(mutations: Mutation[]): Promise<void> {
+    this.state.apply(mutations);
+  }
+  async replace(doc: StateDocument): Promise<void> {
+    this.state.load(doc);
+    this.generation++;
+  }
+  snapshot(): StateDocument {
+    return this.state.toDocument();
+  }
+  async flush(): Promise<void> {}
+  async close(): Promise<void> {}
+}

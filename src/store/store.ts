@@ -1,0 +1,49 @@
+// The one store interface every module uses. Reads are synchronous from memory; a write
+// applies its mutations at once (so a read-modify-write without an `await` in between can
+// never lose an update) and resolves when the write is durable.
+
+export type Mutation =
+  | { op: 'put'; collection: string; key: string; value: unknown }
+  | { op: 'del'; collection: string; key: string };
+
+/** The whole state as one JSON document (GET/PUT /admin/state, the file snapshot). */
+export interface StateDocument {
+  format: 'plugsurfing-emp-sim/state';
+  version: 1;
+  collections: Record<string, Record<string, unknown>>;
+}
+
+export interface Store {
+  readonly kind: 'memory' | 'file';
+  /** Increments whenever the whole state is replaced (load, reset, PUT /admin/state). */
+  readonly generation: number;
+  get<T>(collection: string, key: string): T | undefined;
+  has(collection: string, key: string): boolean;
+  /** Values in insertion order (a replaced value keeps its place: stable pagination). */
+  values<T>(collection: string): IterableIterator<T>;
+  entries<T>(collection: string): IterableIterator<[string, T]>;
+  size(collection: string): number;
+  /** Apply atomically in memory now; resolves once durable, rejects (and undoes) if not. */
+  write(mutations: Mutation[]): Promise<void>;
+  /** Replace everything (admin state import, reset). Durable when resolved. */
+  replace(doc: StateDocument): Promise<void>;
+  snapshot(): StateDocument;
+  /** Wait until every acknowledged write is durable and compact where the kind does. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const put = (collection: string, key: string, value: unknown): Mutation => ({ op: 'put', collection, key, value });
+export const del = (collection: string, key: string): Mutation => ({ op: 'del', collection, key });
+
+export function emptyState(): StateDocument {
+  return { format: 'plugsurfing-emp-sim/state', version: 1, collections: {} };
+}
+
+/** Thrown when the disk refuses a write; the transport answers 3000 with its message. */
+export class StoreWriteError extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'StoreWriteError';
+  }
+}
