@@ -2,7 +2,7 @@
 // `plugsurfing-emp-sim`: flags override environment variables; a banner says where to start.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, FLAGS, loadConfig } from './config.js';
+import { type Config, ConfigError, FLAGS, loadConfig } from './config.js';
 import { startServer } from './server.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const [flag, variable] of Object.entries(FLAGS)) if (typeof values[flag] === 'string') env[variable] = values[flag] as string;
 
-  let config;
+  let config: Config;
   try {
     config = loadConfig(env);
   } catch (err) {

@@ -8,7 +8,7 @@ import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/pro
 import { basename, dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import { MemoryState, MemoryStore, type Undo } from './memory.js';
+import { MemoryStore, type Undo } from './memory.js';
 import { emptyState, type Mutation, type StateDocument, StoreWriteError } from './store.js';
 
 interface SnapshotFile extends StateDocument {
@@ -46,6 +46,10 @@ export class FileStore extends MemoryStore {
   private compacting: Promise<void> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** A failed disk write left the log handle unusable: reopen it before the next batch. */
+  private logBroken = false;
+  /** Counters for tests and benchmarks: batches = fdatasyncs. */
+  readonly stats = { writes: 0, batches: 0, failures: 0, compactions: 0 };
   private readonly opts: Required<FileStoreOptions>;
 
   private constructor(
@@ -158,6 +162,7 @@ export class FileStore extends MemoryStore {
         this.queue = [];
         const data = Buffer.from(batch.map((p) => p.chunk).join(''));
         try {
+          if (this.logBroken) await this.reopenLog();
           await this.writeFully(data);
           await this.log.datasync();
           this.logBytes += data.length;
@@ -165,6 +170,8 @@ export class FileStore extends MemoryStore {
           await this.failBatch(batch, err);
           continue;
         }
+        this.stats.batches++;
+        this.stats.writes += batch.length;
         for (const p of batch) p.waiter.resolve();
         if (this.logBytes > this.opts.compactHardBytes) await this.compact();
       }
@@ -193,14 +200,19 @@ export class FileStore extends MemoryStore {
     this.queue = [];
     const all = [...batch, ...later];
     for (let i = all.length - 1; i >= 0; i--) this.state.revert((all[i] as Pending).undo);
-    try {
-      await this.log.truncate(this.logBytes);
-    } catch {
-      // Best effort; replay cuts a torn tail anyway.
-    }
+    this.stats.failures++;
+    this.logBroken = true;
     const reason = err instanceof Error ? err.message : String(err);
     const error = new StoreWriteError(`the simulator could not write its store (${reason}); nothing was changed`, err);
     for (const p of all) p.waiter.reject(error);
+  }
+
+  /** After a failure: a fresh handle, and the log cut back to its last durable byte. */
+  private async reopenLog(): Promise<void> {
+    await this.log.close().catch(() => {});
+    this.log = await open(this.logPath(this.logGeneration), 'a');
+    await this.log.truncate(this.logBytes);
+    this.logBroken = false;
   }
 
   private armIdleCompaction(): void {
@@ -220,6 +232,7 @@ export class FileStore extends MemoryStore {
   private compact(): Promise<void> {
     if (this.compacting) return this.compacting;
     this.compacting = (async () => {
+      this.stats.compactions++;
       const nextGeneration = this.logGeneration + 1;
       const previous = this.logGeneration;
       const oldLog = this.log;

@@ -1,7 +1,7 @@
 // The part of the handshake both directions share: GET the peer's versions and the details of
 // 2.1.1 with the peer's token, and check it offers the endpoints we need (credentials.md 3.5, 3.6).
 import type { Deps } from '../../deps.js';
-import { envelopeData, OutboundError } from '../client.js';
+import { envelopeData, OutboundError, type OutboundResponse } from '../client.js';
 import { OcpiError, serverError } from '../transport/errors.js';
 import { OcpiStatus } from '../transport/status.js';
 import { zodIssues } from '../transport/validate.js';
@@ -16,7 +16,7 @@ export interface PeerInfo {
 }
 
 async function getData(deps: Deps, url: string, token: string, party: string | undefined, what: string): Promise<unknown> {
-  let res;
+  let res: OutboundResponse;
   try {
     res = await deps.client.request({ method: 'GET', url, token, party });
   } catch (err) {

@@ -1,7 +1,7 @@
 // credentials.md, Plugsurfing as client (FromEMP): we register with a CPO, update our
 // credentials there (rotating the token it uses to call us), and unregister.
 import type { Deps } from '../../deps.js';
-import { envelopeData, OutboundError } from '../client.js';
+import { envelopeData, OutboundError, type OutboundResponse } from '../client.js';
 import { type Party, hashToken, newToken, partyKey } from '../parties.js';
 import { clientError, describeIssues, OcpiError, serverError } from '../transport/errors.js';
 import { OcpiStatus } from '../transport/status.js';
@@ -18,7 +18,7 @@ function credentialsUrl(peer: PeerInfo): string {
 
 /** POST/PUT our credentials (carrying `ourToken`) and parse the CPO's answer. */
 async function sendCredentials(deps: Deps, method: 'POST' | 'PUT', url: string, theirToken: string, ourToken: string, party?: string) {
-  let res;
+  let res: OutboundResponse;
   try {
     res = await deps.client.request({ method, url, token: theirToken, body: ourCredentials(deps.config, ourToken), party });
   } catch (err) {
@@ -96,7 +96,7 @@ export async function updateAtCpo(deps: Deps, key: string): Promise<Party> {
 export async function unregisterAtCpo(deps: Deps, key: string): Promise<void> {
   const party = requireParty(deps, key);
   const url = credentialsUrl(party);
-  let res;
+  let res: OutboundResponse;
   try {
     res = await deps.client.request({ method: 'DELETE', url, token: party.outgoing_token, party: key });
   } catch (err) {

@@ -37,7 +37,7 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what: s
 export function unknownFields(input: unknown, output: unknown, path = '', found: string[] = []): string[] {
   if (found.length >= 50) return found;
   if (Array.isArray(input) && Array.isArray(output)) {
-    input.forEach((item, i) => unknownFields(item, output[i], `${path}[${i}]`, found));
+    for (let i = 0; i < input.length; i++) unknownFields(input[i], output[i], `${path}[${i}]`, found);
   } else if (isPlainObject(input) && isPlainObject(output)) {
     for (const key of Object.keys(input)) {
       const child = path ? `${path}.${key}` : key;

@@ -1,0 +1,107 @@
+// The durable store: replay, compaction, torn tails, group commit, disk failures.
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileStore } from './file.js';
+import { put, del, StoreWriteError } from './store.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'emp-sim-store-'));
+
+describe('FileStore', () => {
+  it('replays acknowledged writes from the log without a clean close', async () => {
+    const file = join(dir(), 'db.json');
+    const a = await FileStore.open(file);
+    await a.write([put('locations', 'NL*TNM/1', { id: '1' }), put('locations', 'NL*TNM/2', { id: '2' })]);
+    await a.write([del('locations', 'NL*TNM/1'), put('tokens', 'u1', { uid: 'u1' })]);
+    // No close(): as after kill -9. A second instance sees the log.
+    const b = await FileStore.open(file);
+    expect([...b.entries('locations')]).toEqual([['NL*TNM/2', { id: '2' }]]);
+    expect(b.get('tokens', 'u1')).toEqual({ uid: 'u1' });
+  });
+
+  it('close compacts into the lowdb snapshot, which always parses, and removes old logs', async () => {
+    const d = dir();
+    const file = join(d, 'db.json');
+    const a = await FileStore.open(file);
+    await a.write([put('c', 'k', { v: 1 })]);
+    await a.close();
+    const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+    expect(snapshot.collections.c.k).toEqual({ v: 1 });
+    expect(snapshot.log_generation).toBe(1);
+    expect(readdirSync(d).sort()).toEqual(['db.json', 'db.json.log.1']);
+    const b = await FileStore.open(file);
+    expect(b.get('c', 'k')).toEqual({ v: 1 });
+  });
+
+  it('cuts a torn last line (a crash mid-write, never acknowledged) and keeps going', async () => {
+    const file = join(dir(), 'db.json');
+    const a = await FileStore.open(file);
+    await a.write([put('c', 'a', 1)]);
+    appendFileSync(`${file}.log.0`, '[{"op":"put","collection":"c","key":"b","val');
+    const b = await FileStore.open(file);
+    expect(b.get('c', 'a')).toBe(1);
+    expect(b.has('c', 'b')).toBe(false);
+    await b.write([put('c', 'z', 26)]);
+    const c = await FileStore.open(file);
+    expect(c.get('c', 'z')).toBe(26);
+  });
+
+  it('group commit: concurrent writes share one fdatasync', async () => {
+    const file = join(dir(), 'db.json');
+    const s = await FileStore.open(file);
+    await Promise.all(Array.from({ length: 500 }, (_, i) => s.write([put('c', `k${i}`, i)])));
+    expect(s.stats.writes).toBe(500);
+    expect(s.stats.batches).toBeLessThan(10);
+    const again = await FileStore.open(file);
+    expect(again.size('c')).toBe(500);
+  });
+
+  it('compaction under load loses nothing (hard limit reached while writing)', async () => {
+    const file = join(dir(), 'db.json');
+    const s = await FileStore.open(file, { compactHardBytes: 2048 });
+    for (let wave = 0; wave < 20; wave++) {
+      await Promise.all(Array.from({ length: 25 }, (_, i) => s.write([put('c', `w${wave}-${i}`, { wave, i, pad: 'x'.repeat(20) })])));
+    }
+    expect(s.stats.compactions).toBeGreaterThan(1);
+    const again = await FileStore.open(file);
+    expect(again.size('c')).toBe(500);
+    expect(again.get('c', 'w19-24')).toEqual({ wave: 19, i: 24, pad: 'x'.repeat(20) });
+  });
+
+  it('a write the disk refuses is undone in memory and rejected; the store recovers afterwards', async () => {
+    const file = join(dir(), 'db.json');
+    const s = await FileStore.open(file);
+    await s.write([put('c', 'kept', 1)]);
+    // Break the log handle under the store, as a vanished disk would.
+    await (s as unknown as { log: { close(): Promise<void> } }).log.close();
+    const failing = s.write([put('c', 'kept', 2), put('c', 'new', 3)]);
+    expect(s.get('c', 'kept')).toBe(2); // applied at once...
+    await expect(failing).rejects.toBeInstanceOf(StoreWriteError);
+    expect(s.get('c', 'kept')).toBe(1); // ...and undone when the disk said no
+    expect(s.has('c', 'new')).toBe(false);
+    await s.write([put('c', 'after', 4)]); // the next write reopens the log
+    const again = await FileStore.open(file);
+    expect(again.get('c', 'kept')).toBe(1);
+    expect(again.has('c', 'new')).toBe(false);
+    expect(again.get('c', 'after')).toBe(4);
+  });
+
+  it('replace() swaps the whole state durably and bumps the generation', async () => {
+    const file = join(dir(), 'db.json');
+    const s = await FileStore.open(file);
+    await s.write([put('c', 'old', 1)]);
+    const g = s.generation;
+    await s.replace({ format: 'plugsurfing-emp-sim/state', version: 1, collections: { c: { fresh: 2 } } });
+    expect(s.generation).toBe(g + 1);
+    const again = await FileStore.open(file);
+    expect(again.has('c', 'old')).toBe(false);
+    expect(again.get('c', 'fresh')).toBe(2);
+  });
+
+  it('refuses a DB_FILE that is not ours', async () => {
+    const file = join(dir(), 'db.json');
+    appendFileSync(file, JSON.stringify({ format: 'something-else' }));
+    await expect(FileStore.open(file)).rejects.toThrow(/not a plugsurfing-emp-sim state file/);
+  });
+});
