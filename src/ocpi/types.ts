@@ -107,3 +107,20 @@ export const urlId = (max: number) =>
     message: 'must not contain / \\ ? # % or whitespace',
   })
   .refine((s) => s !== '.' && s !== '..', { message: 'must not be . or ..' });
+
+/**
+ * An OCPI enum. Messages list the allowed values, and say "is required" when the field is absent
+ * (zod's default for a missing enum would list the values, which reads as if a value were wrong).
+ */
+export const ocpiEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, {
+    error: (issue) => (issue.input === undefined ? 'is required' : `must be one of: ${values.join(', ')}`),
+  });
+
+/**
+ * Time of day "HH:MM", 24h with leading zeros (mod_locations.md 4.19, mod_tariffs.md 4.5 give the
+ * regex [0-2][0-9]:[0-5][0-9]); values past 24:00 are refused, 24:00 itself is kept as "end of day".
+ */
+export const TimeOfDay = ocpiString(5)
+  .regex(/^[0-2][0-9]:[0-5][0-9]$/, { message: 'must be a time of day "HH:MM" (24h, leading zeros), e.g. 08:30' })
+  .refine((s) => !/^\d\d:\d\d$/.test(s) || s <= '24:00', { message: 'must not be later than 24:00' });

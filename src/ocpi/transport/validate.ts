@@ -24,7 +24,10 @@ export interface Validated<T> {
 }
 
 /** Parse `input` with `schema` or throw 2001 naming every broken path. */
-export function validate<S extends z.ZodType>(schema: S, input: unknown, what: string): Validated<z.output<S>> {
+export function validate<S extends z.ZodType>(schema: S, raw: unknown, what: string): Validated<z.output<S>> {
+  // Many CPO stacks serialise absent optional fields as null; the spec's "optional" means the
+  // field may be left out, so a null is read as "not given" rather than refused.
+  const input = withoutNulls(raw);
   const result = schema.safeParse(input);
   if (!result.success) {
     const issues = zodIssues(result.error);
@@ -46,6 +49,18 @@ export function unknownFields(input: unknown, output: unknown, path = '', found:
     }
   }
   return found;
+}
+
+/** A copy of `value` without object properties whose value is null (array items are kept). */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    if (v !== null) out[key] = withoutNulls(v);
+  }
+  return out;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
