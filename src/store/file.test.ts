@@ -1,5 +1,5 @@
 // The durable store: replay, compaction, torn tails, group commit, disk failures.
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ describe('FileStore', () => {
     const snapshot = JSON.parse(readFileSync(file, 'utf8'));
     expect(snapshot.collections.c.k).toEqual({ v: 1 });
     expect(snapshot.log_generation).toBe(1);
-    expect(readdirSync(d).sort()).toEqual(['db.json', 'db.json.log.1']);
+    expect(readdirSync(d).sort()).toEqual(['db.json', 'db.json.log.1']); // and the lock is released
     const b = await FileStore.open(file);
     expect(b.get('c', 'k')).toEqual({ v: 1 });
   });
@@ -64,6 +64,7 @@ describe('FileStore', () => {
       await Promise.all(Array.from({ length: 25 }, (_, i) => s.write([put('c', `w${wave}-${i}`, { wave, i, pad: 'x'.repeat(20) })])));
     }
     expect(s.stats.compactions).toBeGreaterThan(1);
+    await s.flush(); // the last compaction may still be running: one process owns the file at a time
     const again = await FileStore.open(file);
     expect(again.size('c')).toBe(500);
     expect(again.get('c', 'w19-24')).toEqual({ wave: 19, i: 24, pad: 'x'.repeat(20) });
@@ -97,6 +98,16 @@ describe('FileStore', () => {
     const again = await FileStore.open(file);
     expect(again.has('c', 'old')).toBe(false);
     expect(again.get('c', 'fresh')).toBe(2);
+  });
+
+  it('refuses a DB_FILE held by another live process, takes over a dead one', async () => {
+    const file = join(dir(), 'db.json');
+    appendFileSync(`${file}.lock`, String(process.ppid));
+    await expect(FileStore.open(file)).rejects.toThrow(/in use by another simulator/);
+    writeFileSync(`${file}.lock`, '2147483646'); // no such pid
+    const s = await FileStore.open(file);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(String(process.pid));
+    await s.close();
   });
 
   it('refuses a DB_FILE that is not ours', async () => {

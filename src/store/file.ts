@@ -4,7 +4,7 @@
 // rewriting the snapshot. Start-up loads the snapshot and replays the logs it does not cover;
 // the snapshot is rewritten (compaction) when the log has grown and the store is idle, and at close.
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
@@ -76,6 +76,7 @@ export class FileStore extends MemoryStore {
 
   private async load(): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
+    await this.lock();
     await this.db.read();
     const snapshot = this.db.data;
     if (snapshot.format !== undefined && snapshot.format !== 'plugsurfing-emp-sim/state') {
@@ -97,6 +98,23 @@ export class FileStore extends MemoryStore {
     this.logBytes = (await this.log.stat()).size;
   }
 
+  /**
+   * One process per DB_FILE: a second simulator on the same file would compact logs away under
+   * the first. The lock names its pid; a lock left by a dead process (kill -9) is taken over.
+   */
+  private async lock(): Promise<void> {
+    const lockPath = `${this.file}.lock`;
+    try {
+      const holder = Number((await readFile(lockPath, 'utf8')).trim());
+      if (holder && holder !== process.pid && isAlive(holder)) {
+        throw new Error(`${this.file} is in use by another simulator (pid ${holder}); stop it or choose another DB_FILE`);
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    await writeFile(lockPath, String(process.pid));
+  }
+
   private async logGenerations(): Promise<number[]> {
     const prefix = `${basename(this.file)}.log.`;
     const names = await readdir(dirname(this.file));
@@ -109,7 +127,13 @@ export class FileStore extends MemoryStore {
   /** Apply every complete line; a torn last line (a crash mid-write, never acknowledged) is cut off. */
   private async replay(generation: number): Promise<void> {
     const path = this.logPath(generation);
-    const text = await readFile(path, 'utf8');
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // compacted away meanwhile
+      throw err;
+    }
     let offset = 0;
     while (offset < text.length) {
       const end = text.indexOf('\n', offset);
@@ -273,6 +297,16 @@ export class FileStore extends MemoryStore {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.logBytes > 0) await this.compact();
     await this.log.close();
+    await rm(`${this.file}.lock`, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
