@@ -6,10 +6,22 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { EventBus } from './events.js';
+import { FaultEngine } from './faults/engine.js';
+import { loadFaultsFile } from './faults/file.js';
+import { faultMiddleware } from './faults/inbound.js';
+import { FaultInterceptor } from './faults/outbound.js';
+import { mountOpenApi } from './openapi/routes.js';
 import { Journal } from './journal/journal.js';
 import { createLogger, type Logger } from './log.js';
 import { OcpiClient } from './ocpi/client.js';
 import { registerCredentialsRoutes } from './ocpi/credentials/routes.js';
+import { registerLocationRoutes } from './ocpi/locations/routes.js';
+import { registerTariffRoutes } from './ocpi/tariffs/routes.js';
+import { registerTokenRoutes } from './ocpi/tokens/routes.js';
+import { stopPusher } from './ocpi/tokens/push.js';
+import { mountOioi, stopOioi } from './oioi/routes.js';
+import { registerCdrRoutes } from './ocpi/cdrs/routes.js';
+import { seedFixtures } from './fixtures/index.js';
 import { PartyRegistry } from './ocpi/parties.js';
 import { ocpiJournal, ocpiNotFound } from './ocpi/transport/middleware.js';
 import { sendError } from './ocpi/transport/respond.js';
@@ -37,12 +49,19 @@ export function buildOcpiRouter(): OcpiRouter {
   const router = new OcpiRouter();
   registerVersionRoutes(router);
   registerCredentialsRoutes(router);
+  registerLocationRoutes(router);
+  registerTariffRoutes(router);
+  registerTokenRoutes(router);
+  registerCdrRoutes(router);
   return router;
 }
 
 export async function createSimulator(config: Config, options: SimulatorOptions = {}): Promise<Simulator> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger(config.logLevel);
+  // Faults first: a bad FAULTS_FILE stops the start before the store is opened.
+  const faults = new FaultEngine(config.seed, clock);
+  if (config.faultsFile) await loadFaultsFile(faults, config.faultsFile);
   const store = options.store ?? (await openStore(config.dbFile));
   const events = new EventBus();
   const journal = new Journal(config.journalSize, config.journalBodyLimit, events);
@@ -57,7 +76,10 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
     client: new OcpiClient(journal, clock, { timeoutMs: config.outboundTimeoutMs, maxBytes: config.outboundMaxBytes }),
     territory: new Territory(config.territory),
     findings: new Findings(store, clock, events, config.maxRecords),
+    faults,
   };
+  deps.client.interceptor = new FaultInterceptor(deps);
+  await seedFixtures(deps);
 
   const app = new Hono();
   app.get('/health', (c) => c.json({ status: 'ok', store: store.kind }));
@@ -65,11 +87,19 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
   const ocpi = buildOcpiRouter();
   app.use(`${OCPI_BASE}/*`, ocpiJournal(deps));
   app.use(OCPI_BASE, ocpiJournal(deps));
+  // After the journal (it records which rule fired), before the routes (a fault stores nothing).
+  // `/ocpi/*` also matches `/ocpi` itself in Hono: registering it once keeps `times` exact.
+  app.use(`${OCPI_BASE}/*`, faultMiddleware(deps));
   ocpi.mount(app, deps);
   app.all(`${OCPI_BASE}/*`, ocpiNotFound(deps));
 
+  // OIOI (POST /api/v3|v4/request): its own journal entries and the same fault middleware.
+  mountOioi(app, deps);
+
   app.use(`${ADMIN_BASE}/*`, adminAuth(deps));
-  buildAdminRouter().mount(app, deps);
+  const admin = buildAdminRouter();
+  admin.mount(app, deps);
+  mountOpenApi(app, { ocpi, admin });
 
   app.notFound((c) =>
     c.req.path.startsWith(OCPI_BASE) ? ocpiNotFound(deps)(c, async () => {}) as Promise<Response> : c.json({ error: { status: 404, message: `No route ${c.req.method} ${c.req.path}` } }, 404),
@@ -80,6 +110,10 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
     app,
     deps,
     ocpi,
-    close: () => store.close(),
+    close: async () => {
+      stopPusher(deps);
+      stopOioi(deps);
+      await store.close();
+    },
   };
 }

@@ -2,6 +2,7 @@
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { EventBus } from './events.js';
+import type { FaultEngine } from './faults/engine.js';
 import type { Journal } from './journal/journal.js';
 import type { Logger } from './log.js';
 import type { OcpiClient } from './ocpi/client.js';
@@ -21,4 +22,6 @@ export interface Deps {
   client: OcpiClient;
   territory: Territory;
   findings: Findings;
+  /** Fault rules, authorization overrides and scenarios (in memory, not in the store). */
+  faults: FaultEngine;
 }

@@ -3,15 +3,37 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { publicConfig } from '../config.js';
 import type { Deps } from '../deps.js';
+import { registerFindingsAdmin } from './findings.js';
 import { registerJournalAdmin } from './journal.js';
+import { registerOioiAdmin } from './oioi.js';
+import { registerTokenAdmin } from './tokens.js';
+import { registerAuthorizationAdmin } from './authorizations.js';
+import { registerCdrAdmin } from './cdrs.js';
+import { registerLocationAdmin } from './locations.js';
 import { registerPartyAdmin } from './registrations.js';
+import { registerEventsAdmin } from './events.js';
+import { registerFaultAdmin } from './faults.js';
+import { registerScenarioAdmin } from './scenarios.js';
+import { registerStateAdmin } from './state.js';
 import { AdminRouter } from './router.js';
+import { registerTariffAdmin } from './tariffs.js';
 
 export function buildAdminRouter(): AdminRouter {
   const admin = new AdminRouter();
   admin.get('/config', 'Effective settings (secrets hidden)', ({ deps }) => publicConfig(deps.config));
   registerPartyAdmin(admin);
   registerJournalAdmin(admin);
+  registerLocationAdmin(admin);
+  registerTariffAdmin(admin);
+  registerFindingsAdmin(admin);
+  registerTokenAdmin(admin);
+  registerAuthorizationAdmin(admin);
+  registerCdrAdmin(admin);
+  registerStateAdmin(admin);
+  registerEventsAdmin(admin);
+  registerFaultAdmin(admin);
+  registerScenarioAdmin(admin);
+  registerOioiAdmin(admin);
   return admin;
 }
 

@@ -28,6 +28,19 @@ export interface StoredLocation {
   location: Location;
   /** When we first received it (pagination order, admin views). */
   created_at: string;
+  /** OIOI stations only: what the CPO sent, which OCPI cannot hold (see src/oioi/station-location.ts). */
+  oioi?: OioiStationRecord;
+}
+
+/** The OIOI side of a station stored as a Location. */
+export interface OioiStationRecord {
+  partner_identifier: string;
+  /** The station-post `station` object as validated. */
+  station: unknown;
+  /** Last connector-post-status per EVSE ID (Available, Occupied, Offline, Reserved, Unknown). */
+  statuses: Record<string, string>;
+  /** Last station-post and status update we received. */
+  updated_at: string;
 }
 
 export interface StoredTariff {
@@ -72,4 +85,6 @@ export interface StoredCdr {
   /** Ids of the findings (price check, totals) recorded for it. */
   findings: string[];
   received_at: string;
+  /** OIOI session-posts only: the last post as sent and whether it was final (had session-interval.stop). */
+  oioi?: { partner_identifier: string; session: unknown; final: boolean; posts: number };
 }

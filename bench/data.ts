@@ -1,0 +1,140 @@
+// What the bench sends and stores: a ~2 KB Location with two EVSEs, status PATCHes, authorization
+// references, CDRs, Plugsurfing tokens, and a DB_FILE snapshot holding N locations (written in the
+// FileStore's own format, so a large network is there at start without pushing it first).
+import { writeFileSync } from 'node:fs';
+
+export const CPO = { country_code: 'NL', party_id: 'TST' } as const;
+export const PARTY = `${CPO.country_code}*${CPO.party_id}`;
+export const LOCATIONS_PATH = `/ocpi/2.1.1/locations/${CPO.country_code}/${CPO.party_id}`;
+
+const STAMP = '2024-05-01T10:00:00Z';
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+
+/** Location id `<prefix>-<n>`: EVSE uids `<id>-1`, `<id>-2`; connector ids `1` on each. */
+export const locationId = (prefix: string, n: number) => `${prefix}-${pad(n, 6)}`;
+
+function connector(id: string, standard: string, power: string, voltage: number, amperage: number) {
+  return { id, standard, format: 'CABLE', power_type: power, voltage, amperage, tariff_id: 'TARIFF-AC-1', last_updated: STAMP };
+}
+
+function evse(locId: string, k: number, n: number) {
+  const ac = k === 1;
+  return {
+    uid: `${locId}-${k}`,
+    evse_id: `NL*TST*E${pad(n, 7)}*${k}`,
+    status: 'AVAILABLE',
+    capabilities: ['RFID_READER', 'REMOTE_START_STOP_CAPABLE'],
+    connectors: [ac ? connector('1', 'IEC_62196_T2', 'AC_3_PHASE', 400, 32) : connector('1', 'IEC_62196_T2_COMBO', 'DC', 920, 200)],
+    floor_level: '-1',
+    coordinates: { latitude: '52.372310', longitude: '4.893250' },
+    physical_reference: `P${k}`,
+    directions: [{ language: 'en', text: `Bay ${k}, next to the pay station` }],
+    parking_restrictions: ['EV_ONLY'],
+    last_updated: STAMP,
+  };
+}
+
+/** A valid OCPI 2.1.1 Location of about 2 KB (see `locationBytes`), inside the Territory. */
+export function location(id: string, n = 0) {
+  return {
+    id,
+    type: 'PARKING_GARAGE',
+    name: `Benchmark garage ${n}`,
+    address: `Keizersgracht ${(n % 900) + 1}`,
+    city: 'Amsterdam',
+    postal_code: '1015 CJ',
+    country: 'NLD',
+    coordinates: { latitude: '52.372310', longitude: '4.893250' },
+    evses: [evse(id, 1, n), evse(id, 2, n)],
+    directions: [{ language: 'en', text: 'Enter from the canal side, level -1, follow the EV signs.' }],
+    operator: { name: 'Test CPO B.V.', website: 'https://cpo.example.com' },
+    facilities: ['CAFE', 'WIFI'],
+    time_zone: 'Europe/Amsterdam',
+    opening_times: { twentyfourseven: true },
+    charging_when_closed: true,
+    images: [{ url: 'https://cpo.example.com/img/garage.jpg', category: 'LOCATION', type: 'jpeg', width: 800, height: 600 }],
+    energy_mix: {
+      is_green_energy: true,
+      energy_sources: [
+        { source: 'SOLAR', percentage: 40 },
+        { source: 'WIND', percentage: 60 },
+      ],
+      supplier_name: 'Green Power B.V.',
+      energy_product_name: 'Groene stroom',
+    },
+    last_updated: STAMP,
+  };
+}
+
+export const locationBytes = () => Buffer.byteLength(JSON.stringify(location(locationId('L', 0), 0)));
+
+const STATUSES = ['CHARGING', 'AVAILABLE', 'BLOCKED', 'AVAILABLE'] as const;
+
+/** The i-th EVSE status PATCH over `stored` locations: path and body. */
+export function statusPatch(i: number, stored: number, prefix: string): { path: string; body: string } {
+  const loc = locationId(prefix, i % stored);
+  const uid = `${loc}-${1 + ((i >> 1) % 2)}`;
+  const body = JSON.stringify({ status: STATUSES[i % STATUSES.length], last_updated: new Date().toISOString() });
+  return { path: `${LOCATIONS_PATH}/${loc}/${uid}`, body };
+}
+
+export const tokenUid = (n: number) => `BENCH${pad(n, 6)}`;
+
+/** A Plugsurfing token as the admin API and the store take it. */
+export function token(n: number) {
+  return {
+    uid: tokenUid(n),
+    type: 'RFID',
+    auth_id: `DE-8PS-C${pad(n, 8)}-X`,
+    visual_number: `DE-8PS-${pad(n, 8)}`,
+    issuer: 'Plugsurfing',
+    valid: true,
+    whitelist: 'ALLOWED',
+    language: 'en',
+    last_updated: STAMP,
+  };
+}
+
+/** The i-th authorization: a token at a stored location, naming one EVSE. */
+export function authorizeRequest(i: number, stored: number, tokens: number, prefix: string): { path: string; body: string } {
+  const loc = locationId(prefix, i % stored);
+  const body = JSON.stringify({ location_id: loc, evse_uids: [`${loc}-${1 + (i % 2)}`], connector_ids: ['1'] });
+  return { path: `/ocpi/2.1.1/tokens/${tokenUid(i % tokens)}/authorize`, body };
+}
+
+/** A CDR with a unique id, at a stored location, for a known token. */
+export function cdr(id: string, n: number, stored: number, prefix: string) {
+  const full = location(locationId(prefix, n % stored), n);
+  const used = full.evses[0] as ReturnType<typeof evse>;
+  return {
+    id,
+    start_date_time: '2024-05-01T10:00:00Z',
+    stop_date_time: '2024-05-01T11:00:00Z',
+    auth_id: token(n % 100).auth_id,
+    auth_method: 'AUTH_REQUEST',
+    location: { ...full, evses: [used] },
+    meter_id: 'M-1',
+    currency: 'EUR',
+    charging_periods: [{ start_date_time: '2024-05-01T10:00:00Z', dimensions: [{ type: 'ENERGY', volume: 12.5 }, { type: 'TIME', volume: 1 }] }],
+    total_cost: 5.25,
+    total_energy: 12.5,
+    total_time: 1,
+    last_updated: '2024-05-01T11:00:05Z',
+  };
+}
+
+/**
+ * A DB_FILE snapshot (src/store/file.ts SnapshotFile) holding `count` locations of the bench CPO
+ * (src/ocpi/records.ts StoredLocation, keyed `CC*PID/<id>`). The party itself registers through
+ * the credentials handshake afterwards, and owns them because its key matches.
+ */
+export function writeSnapshot(file: string, count: number, prefix: string): number {
+  const locations: Record<string, unknown> = {};
+  for (let n = 0; n < count; n++) {
+    const id = locationId(prefix, n);
+    locations[`${PARTY}/${id}`] = { party: PARTY, protocol: 'ocpi', location: location(id, n), created_at: STAMP };
+  }
+  const text = JSON.stringify({ format: 'plugsurfing-emp-sim/state', version: 1, collections: { locations }, log_generation: 0 });
+  writeFileSync(file, text);
+  return Buffer.byteLength(text);
+}

@@ -1,0 +1,96 @@
+// Turning runs into the median and the table: ratios to the bare server are computed per run
+// (same run, same machine state) and then the median of those is taken.
+export type Metrics = Record<string, number>;
+
+/** Per run: ratios to the bare server of that run, and large/small ratios; then the median of each key. */
+export function median(runs: Metrics[]): Metrics {
+  const withRatios = runs.map((m) => {
+    const r: Metrics = { ...m };
+    for (const k of Object.keys(m)) {
+      if (k.endsWith('.rps') && k !== 'bare.rps' && m['bare.rps']) r[k.replace('.rps', '.ratio')] = (m[k] as number) / m['bare.rps'];
+      // The same comparison by the servers' CPU time per request: steadier on a shared machine.
+      if (k.endsWith('.cpu_us') && k !== 'bare.cpu_us' && m['bare.cpu_us']) r[k.replace('.cpu_us', '.cpu_ratio')] = m['bare.cpu_us'] / (m[k] as number);
+    }
+    for (const s of ['patch', 'authorize']) {
+      if (m[`${s}_large.rps`] && m[`${s}.rps`]) r[`${s}_large.vs_small`] = (m[`${s}_large.rps`] as number) / (m[`${s}.rps`] as number);
+    }
+    return r;
+  });
+  const keys = new Set(withRatios.flatMap((m) => Object.keys(m)));
+  const out: Metrics = {};
+  for (const k of keys) {
+    const v = withRatios.map((m) => m[k]).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+    const mid = v.length >> 1;
+    out[k] = v.length % 2 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
+  }
+  return out;
+}
+
+interface Target {
+  what: string;
+  value: number | undefined;
+  op: '>=' | '<=';
+  limit: number;
+  unit: string;
+  met: boolean | null;
+}
+
+const rows = (large: string): [key: string, label: string, ratioTarget?: number][] => [
+  ['bare', 'bare node:http GET'],
+  ['versions', 'versions GET', 0.75],
+  ['tokens', 'tokens GET (page of 100)'],
+  ['patch', 'EVSE status PATCH', 0.4],
+  ['authorize', 'authorize POST', 0.4],
+  ['cdr', 'CDR POST (new ids)'],
+  ['put', 'location PUT (new ids, ~2 KB)', 0.25],
+  ['patch_large', `status PATCH, ${large} stored`],
+  ['authorize_large', `authorize POST, ${large} stored`],
+];
+
+const f = (v: number | undefined, d = 0) => (v === undefined ? '-' : v.toFixed(d));
+
+export interface Sizes {
+  runs: number;
+  connections: number;
+  small: number;
+  large: number;
+  sync: number;
+}
+
+const short = (n: number) => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
+
+export function report(m: Metrics, z: Sizes): { table: string; targets: Target[] } {
+  const L = short(z.large);
+  const targets: Target[] = [];
+  const target = (what: string, value: number | undefined, op: Target['op'], limit: number, unit = '') => {
+    const met = value === undefined ? null : op === '>=' ? value >= limit : value <= limit;
+    targets.push({ what, value, op, limit, unit, met });
+    return met === null ? '' : met ? 'met' : 'MISSED';
+  };
+  const lines = [
+    `median of ${z.runs} run(s); simulator with LOG_LEVEL=warn, file store; ${z.connections} connections`,
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | x bare | target (x bare, p99 <= 25 ms) | server CPU us/req | x bare by CPU |',
+    '|---|---:|---:|---:|---:|---|---:|---:|',
+  ];
+  for (const [key, label, ratioTarget] of rows(L)) {
+    if (m[`${key}.rps`] === undefined) continue;
+    const verdicts: string[] = [];
+    if (ratioTarget) verdicts.push(`>= ${ratioTarget}: ${target(`${label} x bare`, m[`${key}.ratio`], '>=', ratioTarget)}`);
+    if (key !== 'bare') verdicts.push(`p99 ${target(`${label} p99`, m[`${key}.p99`], '<=', 25, 'ms')}`);
+    const failed = m[`${key}.failed`] ? ` (${f(m[`${key}.failed`])} failed)` : '';
+    lines.push(
+      `| ${label}${failed} | ${f(m[`${key}.rps`])} | ${f(m[`${key}.p50`])} | ${f(m[`${key}.p99`])} | ${key === 'bare' ? '1' : f(m[`${key}.ratio`], 3)} | ${verdicts.join(', ')} | ${f(m[`${key}.cpu_us`])} | ${key === 'bare' ? '1' : f(m[`${key}.cpu_ratio`], 3)} |`,
+    );
+  }
+  lines.push('', '| scale and start-up | value | target |', '|---|---:|---|');
+  const row = (label: string, value: number | undefined, op: Target['op'], limit: number, unit: string, d = 2) =>
+    lines.push(`| ${label} | ${f(value, d)}${unit ? ` ${unit}` : ''} | ${op} ${limit} ${unit}: ${target(label, value, op, limit, unit)} |`);
+  row(`PATCH req/s, ${L} stored / ${short(z.small)} stored`, m['patch_large.vs_small'], '>=', 0.9, '');
+  row(`authorize req/s, ${L} stored / ${short(z.small)} stored`, m['authorize_large.vs_small'], '>=', 0.9, '');
+  row(`start-up with ${L} locations stored (spawn to /health 200)`, m['scale.startup_ms'], '<=', 2000, 'ms', 0);
+  row(`RSS with ${L} locations stored, after load`, m['scale.rss_mb'], '<=', 400, 'MB', 0);
+  row(`sequential sync of ${short(z.sync)} locations (1 connection)`, m['sync.wall_s'], '<=', 10, 's');
+  if (m['scale.peak_rss_mb'] !== undefined) lines.push(`| (peak RSS with ${L} stored; RSS right after start) | ${f(m['scale.peak_rss_mb'])} MB; ${f(m['scale.rss_start_mb'])} MB | |`);
+  return { table: lines.join('\n'), targets };
+}

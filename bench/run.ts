@@ -1,0 +1,225 @@
+// `npm run bench [-- --runs 3]`: the simulator (built, `node dist/cli.js`, default file store on a
+// temporary DB_FILE, LOG_LEVEL=warn) against a bare node:http server in the same run, each in
+// its own process, driven by autocannon from this process. See bench/README.md.
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type FakeCpo, register, startFakeCpo } from './cpo.js';
+import { locationBytes, token, writeSnapshot } from './data.js';
+import { type LoadOptions, type LoadResult, measure, sample, type Scenario } from './load.js';
+import { cpuSeconds, memoryMb, type Proc, ROOT, startBare, startSim } from './procs.js';
+import { summarise } from './profile.js';
+import * as S from './scenarios.js';
+import { report, type Metrics, median } from './report.js';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '1' },
+    seconds: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+    connections: { type: 'string', default: '50' },
+    small: { type: 'string', default: '100' },
+    large: { type: 'string', default: '30000' },
+    sync: { type: 'string', default: '5000' },
+    only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench/results.json' },
+  },
+});
+const num = (s: string | undefined) => Number(s);
+const RUNS = num(args.runs);
+const SMALL = num(args.small);
+const LARGE = num(args.large);
+const SYNC = num(args.sync);
+const only = args.only ? new Set(args.only.split(',')) : null;
+const MAIN = ['versions', 'tokens', 'patch', 'authorize', 'cdr', 'put'];
+/** --only takes parts (main, scale, sync) and scenarios of the main part (versions, patch...). */
+const want = (part: string) => !only || only.has(part) || (part === 'main' && MAIN.some((k) => only.has(k)));
+const wantScenario = (key: string) => !only || only.has('main') || only.has(key);
+const load = (url: string, token?: string): LoadOptions => ({
+  url,
+  ...(token ? { token } : {}),
+  connections: num(args.connections),
+  seconds: num(args.seconds),
+  warmupSeconds: num(args.warmup),
+});
+const profileDir = resolve(ROOT, 'bench/profiles');
+const work = mkdtempSync(join(tmpdir(), 'emp-sim-bench-'));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+interface Running {
+  proc: Proc;
+  cpo: FakeCpo;
+  token: string;
+  stop(): Promise<void>;
+}
+
+/** A simulator on a fresh DB_FILE holding `stored` locations, with bench tokens and a registered CPO. */
+async function simWith(label: string, stored: number, tokens: number): Promise<Running> {
+  const dir = mkdtempSync(join(work, `${label}-`));
+  const dbFile = join(dir, 'db.json');
+  if (stored > 0) writeSnapshot(dbFile, stored, S.STORED);
+  const nodeFlags = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
+  const proc = await startSim({ dbFile, nodeFlags });
+  // Tokens before registration: nothing to push yet. Four at a time.
+  for (let n = 0; n < tokens; n += 4) {
+    await Promise.all(
+      [n, n + 1, n + 2, n + 3]
+        .filter((k) => k < tokens)
+        .map(async (k) => {
+          const res = await fetch(`${proc.url}/admin/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(token(k)) });
+          if (res.status >= 300) throw new Error(`POST /admin/tokens: HTTP ${res.status} ${await res.text()}`);
+        }),
+    );
+  }
+  const cpo = await startFakeCpo();
+  const tokenC = await register(proc.url, cpo);
+  // Let any token push the registration started settle before measuring.
+  for (let last = -1; last !== cpo.pushes(); ) {
+    last = cpo.pushes();
+    await sleep(300);
+  }
+  return {
+    proc,
+    cpo,
+    token: tokenC,
+    stop: async () => {
+      await proc.stop();
+      await cpo.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One scenario against a server process: throughput, latency, and the server's CPU time per request. */
+async function scenario(m: Metrics, key: string, s: Scenario, o: LoadOptions, pid: number): Promise<LoadResult> {
+  const counter = { i: 0 };
+  await sample(s, o, 3, counter);
+  let cpu0 = 0;
+  const r = await measure(s, o, counter, () => (cpu0 = cpuSeconds(pid)));
+  const cpuUs = ((cpuSeconds(pid) - cpu0) * 1e6) / r.requests;
+  await sample(s, o, 2, counter);
+  m[`${key}.rps`] = r.rps;
+  m[`${key}.p50`] = r.p50;
+  m[`${key}.p99`] = r.p99;
+  m[`${key}.cpu_us`] = cpuUs;
+  if (r.non2xx + r.errors > 0) m[`${key}.failed`] = r.non2xx + r.errors;
+  log(`  ${s.name.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ${cpuUs.toFixed(0)} us CPU/req  (${r.requests} requests${r.non2xx + r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''})`);
+  return r;
+}
+
+async function oneRun(run: number): Promise<Metrics> {
+  const m: Metrics = {};
+  const tag = `${run}${Date.now().toString(36)}`;
+
+  log(`run ${run}: bare node:http server`);
+  const bare = await startBare();
+  await scenario(m, 'bare', S.bare, load(bare.url), bare.pid);
+  await bare.stop();
+
+  if (want('main')) {
+    log(`run ${run}: simulator, ${SMALL} locations stored`);
+    const sim = await simWith('main', SMALL, S.BENCH_TOKENS);
+    const o = load(sim.proc.url, sim.token);
+    // Reads first, then writes; the location PUT, which grows the store most, last.
+    const list: [string, Scenario][] = [
+      ['versions', S.versions],
+      ['tokens', S.tokens],
+      ['patch', S.patch(SMALL)],
+      ['authorize', S.authorize(SMALL)],
+      ['cdr', S.cdrs(SMALL, tag)],
+      ['put', S.put(tag)],
+    ];
+    for (const [key, s] of list) if (wantScenario(key)) await scenario(m, key, s, o, sim.proc.pid);
+    m['main.rss_mb'] = memoryMb(sim.proc.pid).rss;
+    await sim.stop();
+  }
+
+  if (want('scale')) {
+    log(`run ${run}: simulator, ${LARGE} locations stored (${LARGE * 2} EVSEs)`);
+    const sim = await simWith('scale', LARGE, S.BENCH_TOKENS);
+    m['scale.startup_ms'] = sim.proc.startupMs;
+    m['scale.rss_start_mb'] = memoryMb(sim.proc.pid).rss;
+    const o = load(sim.proc.url, sim.token);
+    await scenario(m, 'patch_large', S.patch(LARGE), o, sim.proc.pid);
+    await scenario(m, 'authorize_large', S.authorize(LARGE), o, sim.proc.pid);
+    const mem = memoryMb(sim.proc.pid);
+    m['scale.rss_mb'] = mem.rss;
+    m['scale.peak_rss_mb'] = mem.peak;
+    log(`  start-up ${m['scale.startup_ms']?.toFixed(0)} ms; RSS ${m['scale.rss_start_mb']?.toFixed(0)} MB after start, ${mem.rss.toFixed(0)} MB after load (peak ${mem.peak.toFixed(0)} MB)`);
+    await sim.stop();
+  }
+
+  if (want('sync')) {
+    log(`run ${run}: sequential initial sync of ${SYNC} locations (1 connection)`);
+    const sim = await simWith('sync', 0, 0);
+    const o = { ...load(sim.proc.url, sim.token), connections: 1, amount: SYNC };
+    const r = await measure(S.put(`S${tag}`), o);
+    m['sync.wall_s'] = r.wallMs / 1000;
+    m['sync.p50'] = r.p50;
+    m['sync.p99'] = r.p99;
+    if (r.non2xx + r.errors > 0) m['sync.failed'] = r.non2xx + r.errors;
+    log(`  ${SYNC} PUTs in ${(r.wallMs / 1000).toFixed(2)} s (p50 ${r.p50} ms, p99 ${r.p99} ms)`);
+    await sim.stop();
+  }
+  return m;
+}
+
+async function main(): Promise<void> {
+  if (!args['no-build']) {
+    log('building (npm run build)...');
+    try {
+      execSync('npm run build --silent', { cwd: ROOT, stdio: 'inherit' });
+    } catch {
+      if (!existsSync(resolve(ROOT, 'dist/cli.js'))) throw new Error('the build failed and there is no dist/cli.js');
+      log('WARNING: the build reported errors; benchmarking the JavaScript it emitted');
+    }
+  }
+  if (args.profile) mkdirSync(profileDir, { recursive: true });
+  const started = Date.now();
+  log(`simulator: node dist/cli.js, file store on a temporary DB_FILE, LOG_LEVEL=warn; ${args.connections} connections, ${args.seconds} s (+${args.warmup} s warm-up) per scenario; ${RUNS} run(s)`);
+  const runs: Metrics[] = [];
+  for (let run = 1; run <= RUNS; run++) runs.push(await oneRun(run));
+  const med = median(runs);
+  const settings = {
+    connections: num(args.connections),
+    seconds: num(args.seconds),
+    warmup_seconds: num(args.warmup),
+    runs: RUNS,
+    stored_small: SMALL,
+    stored_large: LARGE,
+    sync_locations: SYNC,
+    location_bytes: locationBytes(),
+    store: 'file (temporary DB_FILE)',
+    log_level: 'warn',
+    simulator: 'node dist/cli.js',
+    bare: 'node bench/bare.mjs (156-byte JSON GET)',
+    put_ids: 'a new location id per request',
+  };
+  const { table, targets } = report(med, { runs: RUNS, connections: num(args.connections), small: SMALL, large: LARGE, sync: SYNC });
+  console.log(table);
+  const result = {
+    generated_at: new Date().toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    duration_s: Math.round((Date.now() - started) / 1000),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, platform: process.platform },
+    settings,
+    median: med,
+    targets,
+    runs,
+  };
+  if (!only) writeFileSync(resolve(ROOT, args.out as string), `${JSON.stringify(result, null, 2)}\n`);
+  else log(`(--only: ${args.out} not written)`);
+  if (args.profile) for (const f of readdirSync(profileDir).filter((n) => n.endsWith('.cpuprofile'))) console.log(`\n${summarise(join(profileDir, f))}`);
+}
+
+main()
+  .catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(work, { recursive: true, force: true }));

@@ -1,0 +1,269 @@
+// POST /ocpi/2.1.1/cdrs through a real server: verdicts (accepted after ALLOWED, rejected when
+// started after a refusal, unknown token, outside the Territory), duplicates, strict validation,
+// the price and totals check as findings, 405 for GET, and /admin/cdrs.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cdrVerdict } from '../src/ocpi/cdrs/verdict.js';
+import { startSim, type TestSim } from './helpers/sim.js';
+
+const T0 = '2026-01-01T00:00:00Z';
+const conn = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  standard: 'IEC_62196_T2',
+  format: 'SOCKET',
+  power_type: 'AC_3_PHASE',
+  voltage: 230,
+  amperage: 32,
+  last_updated: T0,
+  ...extra,
+});
+const evse = (uid: string, connectors = [conn('1', { tariff_id: 'T1' })]) => ({ uid, status: 'AVAILABLE', connectors, last_updated: T0 });
+const location = (id: string, country = 'NLD', evses = [evse('E1')]) => ({
+  id,
+  type: 'ON_STREET',
+  address: 'Stationsplein 1',
+  city: 'Amsterdam',
+  postal_code: '1012AB',
+  country,
+  coordinates: { latitude: '52.379189', longitude: '4.899431' },
+  evses,
+  last_updated: T0,
+});
+const tariff = (id: string, price = 0.3) => ({
+  id,
+  currency: 'EUR',
+  elements: [{ price_components: [{ type: 'ENERGY', price, step_size: 1 }] }],
+  last_updated: T0,
+});
+
+let sim: TestSim;
+let token: string;
+const authIds: Record<string, string> = {};
+beforeEach(async () => {
+  sim = await startSim();
+  ({ token } = await sim.addParty('NL', 'TNM'));
+  const ok = (res: { body: any }) => expect(res.body.status_code, res.body.status_message).toBe(1000);
+  ok(await sim.call('PUT', '/ocpi/2.1.1/tariffs/NL/TNM/T1', { token, json: tariff('T1') }));
+  ok(await sim.call('PUT', '/ocpi/2.1.1/locations/NL/TNM/LOC1', { token, json: location('LOC1') }));
+  ok(await sim.call('PUT', '/ocpi/2.1.1/locations/NL/TNM/LOC2', { token, json: location('LOC2') }));
+  ok(await sim.call('PUT', '/ocpi/2.1.1/locations/NL/TNM/LOC-US', { token, json: location('LOC-US', 'USA') }));
+  for (const t of (await sim.call('GET', '/admin/tokens?limit=100')).body.items) authIds[t.token.uid] = t.token.auth_id;
+});
+afterEach(() => sim.stop());
+
+/** A CDR of 10 kWh in one hour at LOC1 under T1 (0.30/kWh): 3.00 EUR. */
+const cdr = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  start_date_time: '2026-01-15T10:01:00Z',
+  stop_date_time: '2026-01-15T11:01:00Z',
+  auth_id: authIds['PS-RFID-ALLOWED-01'],
+  auth_method: 'AUTH_REQUEST',
+  location: location('LOC1'),
+  currency: 'EUR',
+  charging_periods: [
+    {
+      start_date_time: '2026-01-15T10:01:00Z',
+      dimensions: [
+        { type: 'ENERGY', volume: 10 },
+        { type: 'TIME', volume: 1 },
+      ],
+    },
+  ],
+  total_cost: 3,
+  total_energy: 10,
+  total_time: 1,
+  last_updated: '2026-01-15T11:02:00Z',
+  ...extra,
+});
+const post = (body: unknown, as = token) => sim.call('POST', '/ocpi/2.1.1/cdrs', { token: as, json: body });
+const authorizeAt = async (uid: string, location_id = 'LOC1') =>
+  (await sim.call('POST', `/ocpi/2.1.1/tokens/${uid}/authorize`, { token, json: { location_id } })).body.data.allowed;
+const adminCdrs = async (q = '') => (await sim.call('GET', `/admin/cdrs${q}`)).body;
+
+describe('verdicts', () => {
+  it('accepted after an ALLOWED: 201, Location header; GET there is 405', async () => {
+    expect(await authorizeAt('PS-RFID-ALLOWED-01')).toBe('ALLOWED');
+    const res = await post(cdr('CDR-OK'));
+    expect(res.status).toBe(201);
+    expect(res.body.status_code).toBe(1000);
+    const url = `${sim.deps.config.publicUrl}/ocpi/2.1.1/cdrs/CDR-OK`;
+    expect(res.headers.get('location')).toBe(url);
+    const get = await sim.call('GET', url.slice(sim.deps.config.publicUrl.length), { token });
+    expect(get.status).toBe(405);
+    expect(get.body.status_message).toContain('does not support GET ToEMP CDRs');
+    const list = await adminCdrs();
+    expect(list.total).toBe(1);
+    expect(list.items[0]).toMatchObject({
+      id: 'CDR-OK',
+      party: 'NL*TNM',
+      verdict: 'ACCEPTED',
+      reasons: [],
+      findings: [],
+      received_at: '2026-01-15T10:00:00.000Z',
+    });
+  });
+
+  it('rejected when the session started after a refusal for this token at this location', async () => {
+    expect(await authorizeAt('PS-RFID-NOCREDIT-01')).toBe('NO_CREDIT');
+    const res = await post(cdr('CDR-BAD', { auth_id: authIds['PS-RFID-NOCREDIT-01'] }));
+    expect(res.status).toBe(200);
+    expect(res.body.status_code).toBe(2000);
+    expect(res.body.status_message).toContain('cdr.started-after-refusal');
+    expect(res.body.data.reasons).toEqual([{ rule: 'cdr.started-after-refusal', message: expect.stringContaining('NO_CREDIT') }]);
+    expect(res.headers.get('location')).toBeNull();
+    const list = await adminCdrs('?verdict=REJECTED');
+    expect(list.items[0]).toMatchObject({ id: 'CDR-BAD', verdict: 'REJECTED', reasons: [{ rule: 'cdr.started-after-refusal' }] });
+  });
+
+  it('NOT_ALLOWED out of Territory then a start there: rejected for both reasons', async () => {
+    expect(await authorizeAt('PS-RFID-ALLOWED-01', 'LOC-US')).toBe('NOT_ALLOWED');
+    const res = await post(cdr('CDR-US', { location: location('LOC-US', 'USA') }));
+    expect(res.body.status_code).toBe(2000);
+    expect(res.body.data.reasons.map((r: any) => r.rule)).toEqual(['cdr.outside-territory', 'cdr.started-after-refusal']);
+  });
+
+  it('a later ALLOWED before the start, a refusal after the start, or at another location: accepted', async () => {
+    await sim.call('PATCH', '/admin/tokens/PS-RFID-ALLOWED-01', { json: { allowed: 'NO_CREDIT' } });
+    expect(await authorizeAt('PS-RFID-ALLOWED-01')).toBe('NO_CREDIT'); // 10:00:00
+    expect(await authorizeAt('PS-RFID-ALLOWED-01', 'LOC2')).toBe('NO_CREDIT');
+    await sim.call('PATCH', '/admin/tokens/PS-RFID-ALLOWED-01', { json: { allowed: 'ALLOWED' } });
+    sim.clock.advance(30_000);
+    expect(await authorizeAt('PS-RFID-ALLOWED-01')).toBe('ALLOWED'); // 10:00:30
+    expect((await post(cdr('A-1'))).status).toBe(201); // start 10:01
+    // A refusal after the start does not count.
+    await sim.call('PATCH', '/admin/tokens/PS-RFID-ALLOWED-01', { json: { allowed: 'BLOCKED' } });
+    sim.clock.advance(600_000);
+    expect(await authorizeAt('PS-RFID-ALLOWED-01')).toBe('BLOCKED'); // 10:10:30
+    expect((await post(cdr('A-2'))).status).toBe(201);
+    // The refusal at LOC2 does not reach LOC1's sessions, but one at LOC2 is rejected.
+    const loc2 = await post(cdr('A-3', { location: location('LOC2'), start_date_time: '2026-01-15T10:05:00Z' }));
+    expect(loc2.body.data.reasons.map((r: any) => r.rule)).toEqual(['cdr.started-after-refusal']);
+  });
+
+  it('an auth_id that is none of our tokens: rejected (cdr.unknown-token)', async () => {
+    const res = await post(cdr('CDR-X', { auth_id: 'NL-TNM-C12345678-X' }));
+    expect(res.body.status_code).toBe(2000);
+    expect(res.body.data.reasons).toEqual([{ rule: 'cdr.unknown-token', message: expect.stringContaining('NL-TNM-C12345678-X') }]);
+    expect((await adminCdrs('?rule=cdr.unknown-token')).total).toBe(1);
+  });
+});
+
+describe('after a restart (file store)', () => {
+  it('refusals recorded before the restart still reject the CDR', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdrs-'));
+    const dbFile = join(dir, 'db.json');
+    try {
+      await sim.stop();
+      sim = await startSim({ dbFile });
+      ({ token } = await sim.addParty('NL', 'TNM'));
+      await sim.call('PUT', '/ocpi/2.1.1/locations/NL/TNM/LOC1', { token, json: location('LOC1') });
+      for (const t of (await sim.call('GET', '/admin/tokens?limit=100')).body.items) authIds[t.token.uid] = t.token.auth_id;
+      expect(await authorizeAt('PS-RFID-EXPIRED-01')).toBe('EXPIRED');
+      await sim.stop();
+      sim = await startSim({ dbFile });
+      const res = await post(cdr('AFTER', { auth_id: authIds['PS-RFID-EXPIRED-01'] }));
+      expect(res.body.data.reasons.map((r: any) => r.rule)).toEqual(['cdr.started-after-refusal']);
+      expect((await post(cdr('AFTER'))).body.status_message).toContain('cdr.duplicate');
+    } finally {
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('duplicates and validation', () => {
+  it('the same CDR id from this party again (any case) is refused and not stored twice', async () => {
+    expect((await post(cdr('DUP-1'))).status).toBe(201);
+    for (const id of ['DUP-1', 'dup-1']) {
+      const again = await post(cdr(id, { total_cost: 9 }));
+      expect(again.body.status_code).toBe(2000);
+      expect(again.body.status_message).toContain('cdr.duplicate');
+    }
+    const list = await adminCdrs();
+    expect(list.total).toBe(1);
+    expect(list.items[0].cdr.total_cost).toBe(3);
+    // Another party may use the same id.
+    const other = await sim.addParty('DE', 'ABC');
+    expect((await post(cdr('DUP-1', { location: location('LOC1', 'DEU') }), other.token)).status).toBe(201);
+    // Forgotten by the admin, it can be sent again.
+    expect((await sim.call('DELETE', '/admin/cdrs/NL*TNM/DUP-1')).status).toBe(200);
+    expect((await post(cdr('DUP-1'))).status).toBe(201);
+  });
+
+  it('an invalid CDR answers 2001 with the paths, and is not stored', async () => {
+    const bad = cdr('BAD', { total_cost: 'three', charging_periods: [] }) as any;
+    delete bad.currency;
+    const res = await post(bad);
+    expect(res.body.status_code).toBe(2001);
+    expect(res.body.data.issues.map((i: any) => i.path).sort()).toEqual(['charging_periods', 'currency', 'total_cost']);
+    expect((await adminCdrs()).total).toBe(0);
+  });
+
+  it('GET on the CDRs list and PUT on a CDR are 405 with the reason', async () => {
+    const get = await sim.call('GET', '/ocpi/2.1.1/cdrs', { token });
+    expect(get.status).toBe(405);
+    expect(get.body.status_message).toContain('does not support GET ToEMP CDRs');
+    const put = await sim.call('PUT', '/ocpi/2.1.1/cdrs/X', { token, json: {} });
+    expect(put.status).toBe(405);
+    expect(put.body.status_message).toContain('cannot be replaced');
+  });
+});
+
+describe('price check', () => {
+  const findingsOf = async (id: string) => (await adminCdrs()).items.find((c: any) => c.id === id).findings;
+
+  it('a total_cost off by more than a cent from the pushed tariff: warning, still accepted', async () => {
+    expect((await post(cdr('P-1', { total_cost: 3.01 }))).status).toBe(201);
+    expect(await findingsOf('P-1')).toEqual([]);
+    expect((await post(cdr('P-2', { total_cost: 3.5 }))).status).toBe(201);
+    const [f] = await findingsOf('P-2');
+    expect(f).toMatchObject({
+      rule: 'cdr.price-mismatch',
+      severity: 'warning',
+      party: 'NL*TNM',
+      path: 'total_cost',
+      object: { module: 'cdrs', id: 'NL*TNM/P-2' },
+    });
+    expect(f.message).toContain('pushed tariff(s) T1 give 3 ');
+  });
+
+  it('totals that disagree with the charging periods: warnings', async () => {
+    await post(cdr('P-3', { total_energy: 12, total_time: 2 }));
+    const rules = (await findingsOf('P-3')).map((f: any) => f.rule);
+    expect(rules).toEqual(['cdr.totals-mismatch', 'cdr.totals-mismatch', 'cdr.totals-mismatch']);
+  });
+
+  it('without a pushed tariff the embedded tariffs are used; with none the price is unchecked', async () => {
+    const bare = location('LOC1', 'NLD', [evse('E1', [conn('1')])]);
+    await post(cdr('P-4', { location: bare, tariffs: [tariff('EMB', 0.5)], total_cost: 5 }));
+    expect(await findingsOf('P-4')).toEqual([]);
+    await post(cdr('P-5', { location: bare, tariffs: [tariff('EMB', 0.5)], total_cost: 3 }));
+    expect((await findingsOf('P-5'))[0].message).toContain('embedded in the CDR');
+    await post(cdr('P-6', { location: bare }));
+    expect((await findingsOf('P-6')).map((f: any) => [f.rule, f.severity])).toEqual([['cdr.price-unchecked', 'info']]);
+  });
+});
+
+describe('cdrVerdict() is pure', () => {
+  const base = {
+    cdr: { id: 'C', start_date_time: '2026-01-15T10:00:00Z', auth_id: 'A', location: { id: 'L', country: 'NLD' } },
+    tokenUids: ['U'],
+    inTerritory: true,
+  };
+  const d = (time: string, allowed: any) => ({ id: time, time, allowed, token_uid: 'U', rule: 'r' });
+  it('the last decision at or before the start (to the second) decides', () => {
+    expect(cdrVerdict({ ...base, decisions: [] }).verdict).toBe('ACCEPTED');
+    expect(cdrVerdict({ ...base, decisions: [d('2026-01-15T09:59:00.000Z', 'BLOCKED')] }).verdict).toBe('REJECTED');
+    expect(cdrVerdict({ ...base, decisions: [d('2026-01-15T10:00:00.900Z', 'BLOCKED')] }).verdict).toBe('REJECTED');
+    expect(cdrVerdict({ ...base, decisions: [d('2026-01-15T10:00:01.000Z', 'BLOCKED')] }).verdict).toBe('ACCEPTED');
+    expect(
+      cdrVerdict({ ...base, decisions: [d('2026-01-15T09:00:00Z', 'NOT_ALLOWED'), d('2026-01-15T09:30:00Z', 'ALLOWED')] }).verdict,
+    ).toBe('ACCEPTED');
+    expect(cdrVerdict({ ...base, decisions: [d('2026-01-15T09:30:00Z', 'ALLOWED'), d('2026-01-15T09:40:00Z', 'EXPIRED')] }).verdict).toBe(
+      'REJECTED',
+    );
+    expect(cdrVerdict({ ...base, previous: { verdict: 'REJECTED', received_at: 'x' }, decisions: [] }).verdict).toBe('DUPLICATE');
+  });
+});
