@@ -14,7 +14,7 @@ const pad = (n: number, w: number) => String(n).padStart(w, '0');
 export const locationId = (prefix: string, n: number) => `${prefix}-${pad(n, 6)}`;
 
 function connector(id: string, standard: string, power: string, voltage: number, amperage: number) {
-  return { id, standard, format: 'CABLE', power_type: power, voltage, amperage, tariff_id: 'TARIFF-AC-1', last_updated: STAMP };
+  return { id, standard, format: 'CABLE', power_type: power, voltage, amperage, tariff_id: TARIFF_ID, last_updated: STAMP };
 }
 
 function evse(locId: string, k: number, n: number) {
@@ -80,6 +80,13 @@ export function statusPatch(i: number, stored: number, prefix: string): { path: 
 
 export const tokenUid = (n: number) => `BENCH${pad(n, 6)}`;
 
+export const TARIFF_ID = 'TARIFF-AC-1';
+
+/** The tariff every bench connector names (pushed before the locations, as a CPO's sync does). */
+export function tariff() {
+  return { id: TARIFF_ID, currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.42, step_size: 1 }] }], last_updated: STAMP };
+}
+
 /** A Plugsurfing token as the admin API and the store take it. */
 export function token(n: number) {
   return {
@@ -102,7 +109,7 @@ export function authorizeRequest(i: number, stored: number, tokens: number, pref
   return { path: `/ocpi/2.1.1/tokens/${tokenUid(i % tokens)}/authorize`, body };
 }
 
-/** A CDR with a unique id, at a stored location, for a known token. */
+/** A CDR with a unique id, at a stored location, for a known token; its cost is the tariff's (12.5 kWh at 0.42). */
 export function cdr(id: string, n: number, stored: number, prefix: string) {
   const full = location(locationId(prefix, n % stored), n);
   const used = full.evses[0] as ReturnType<typeof evse>;

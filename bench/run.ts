@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type FakeCpo, register, startFakeCpo } from './cpo.js';
-import { locationBytes, token, writeSnapshot } from './data.js';
+import { CPO, locationBytes, TARIFF_ID, tariff, token, writeSnapshot } from './data.js';
 import { type LoadOptions, type LoadResult, measure, sample, type Scenario } from './load.js';
 import { cpuSeconds, memoryMb, type Proc, ROOT, startBare, startSim } from './procs.js';
 import { summarise } from './profile.js';
@@ -78,6 +78,13 @@ async function simWith(label: string, stored: number, tokens: number): Promise<R
   }
   const cpo = await startFakeCpo();
   const tokenC = await register(proc.url, cpo);
+  const res = await fetch(`${proc.url}/ocpi/2.1.1/tariffs/${CPO.country_code}/${CPO.party_id}/${TARIFF_ID}`, {
+    method: 'PUT',
+    headers: { authorization: `Token ${tokenC}`, 'content-type': 'application/json' },
+    body: JSON.stringify(tariff()),
+  });
+  const answer = (await res.json()) as { status_code?: number };
+  if (answer.status_code !== 1000) throw new Error(`PUT tariff: ${JSON.stringify(answer)}`);
   // Let any token push the registration started settle before measuring.
   for (let last = -1; last !== cpo.pushes(); ) {
     last = cpo.pushes();
@@ -93,6 +100,12 @@ async function simWith(label: string, stored: number, tokens: number): Promise<R
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** How many findings the simulator recorded (the bench's requests should produce none). */
+async function findings(url: string): Promise<number> {
+  const res = await fetch(`${url}/admin/findings?limit=1`);
+  return ((await res.json()) as { total: number }).total;
 }
 
 /** One scenario against a server process: throughput, latency, and the server's CPU time per request. */
@@ -136,6 +149,8 @@ async function oneRun(run: number): Promise<Metrics> {
     ];
     for (const [key, s] of list) if (wantScenario(key)) await scenario(m, key, s, o, sim.proc.pid);
     m['main.rss_mb'] = memoryMb(sim.proc.pid).rss;
+    m['main.findings'] = await findings(sim.proc.url);
+    if (m['main.findings']) log(`  (${m['main.findings']} findings recorded: see GET /admin/findings)`);
     await sim.stop();
   }
 

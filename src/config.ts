@@ -40,6 +40,8 @@ const variables = {
   CLIENT_ERROR_HTTP_STATUS: ['clientErrorHttpStatus', z.enum(['200', '400'], { message: 'must be 200 or 400' }).transform(Number), '200'],
   TARIFF_POLICY: ['tariffPolicy', z.enum(['strict', 'lenient'], { message: 'must be strict or lenient' }), 'strict'],
   TERRITORY: ['territory', list.pipe(z.array(z.string().regex(/^[A-Z]{3}$/, 'must list ISO 3166-1 alpha-3 codes'))), TERRITORY_ALPHA3.join(',')],
+  PUSH_RETRY_BASE_MS: ['pushRetryBaseMs', positiveInt(3_600_000), '1000'],
+  PUSH_RETRY_MAX_ATTEMPTS: ['pushRetryMaxAttempts', positiveInt(100), '6'],
   MAX_PAGE_LIMIT: ['maxPageLimit', positiveInt(10_000), '100'],
   MAX_OBJECTS_PER_PARTY: ['maxObjectsPerParty', positiveInt(), '200000'],
   MAX_RECORDS: ['maxRecords', positiveInt(), '100000'],

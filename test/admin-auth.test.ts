@@ -13,7 +13,9 @@ afterEach(async () => {
 
 /** Every admin route the server registers, with its params filled in. */
 const adminRoutes = (s: TestSim) =>
-  s.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/admin/')).map((r) => ({ method: r.method, path: r.path.replace(/:[A-Za-z_]+/g, 'x') }));
+  s.app.routes
+    .filter((r) => r.method !== 'ALL' && r.path.startsWith('/admin/'))
+    .map((r) => ({ method: r.method, path: r.path.replace(/:[A-Za-z_]+/g, 'x') }));
 
 describe('without ADMIN_TOKEN', () => {
   it('the admin API needs no credentials', async () => {
@@ -36,7 +38,10 @@ describe('with ADMIN_TOKEN', () => {
     const routes = adminRoutes(sim);
     expect(routes.length).toBeGreaterThan(20);
     for (const { method, path } of routes) {
-      for (const headers of [{}, { Authorization: 'Bearer wrong-token-here' }, { Authorization: `Token ${ADMIN_TOKEN}` }] as Record<string, string>[]) {
+      for (const headers of [{}, { Authorization: 'Bearer wrong-token-here' }, { Authorization: `Token ${ADMIN_TOKEN}` }] as Record<
+        string,
+        string
+      >[]) {
         const res = await sim.call(method, path, { headers, json: method === 'GET' || method === 'DELETE' ? undefined : {} });
         expect(res.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401);
         expect(res.headers.get('www-authenticate')).toBe('Bearer');

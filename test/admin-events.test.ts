@@ -38,7 +38,9 @@ async function openStream(query = '') {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         if (block.startsWith(':')) continue; // keep-alive comment
-        const fields: Record<string, string> = Object.fromEntries(block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+        const fields: Record<string, string> = Object.fromEntries(
+          block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
+        );
         return { event: fields.event ?? '', id: fields.id, data: JSON.parse(fields.data ?? 'null') };
       }
       const { value, done } = await chunks.next();
@@ -51,7 +53,8 @@ async function openStream(query = '') {
 
 /** Subscribers of the event bus beyond those the simulator itself holds (e.g. sync jobs). */
 let baseline = 0;
-const listeners = () => (sim.deps.events as unknown as { emitter: { listenerCount(e: string): number } }).emitter.listenerCount('event') - baseline;
+const listeners = () =>
+  (sim.deps.events as unknown as { emitter: { listenerCount(e: string): number } }).emitter.listenerCount('event') - baseline;
 
 async function until(f: () => boolean, ms = 3000) {
   const end = Date.now() + ms;
@@ -111,5 +114,21 @@ describe('GET /admin/events', () => {
     const bad = await sim.call('GET', '/admin/events?types=journal,gossip');
     expect(bad.status).toBe(400);
     expect(bad.body.error.issues[0].path).toContain('types');
+  });
+
+  it('at shutdown the stream lets go: stop() does not wait for the client, nor for a hung request', async () => {
+    const stream = await openStream();
+    await stream.next();
+    await sim.call('POST', '/admin/faults', { json: { path: '/ocpi/versions', hang: true } });
+    const hung = sim.fetch('/ocpi/versions', { token }).then(
+      (r) => r.status,
+      () => 'closed',
+    );
+    await until(() => sim.deps.faults.get('f1')?.fired === 1);
+    const started = Date.now();
+    await sim.stop();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await hung).toBe('closed');
+    await expect(stream.next()).rejects.toThrow();
   });
 });

@@ -94,7 +94,9 @@ describe('PUT /admin/state', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.issues[0].path).toBe(path);
     }
-    expect((await admin('PUT', '/admin/state', { format: 'plugsurfing-emp-sim/state', version: 1, collections: { future: { a: 1 } } })).status).toBe(200);
+    expect(
+      (await admin('PUT', '/admin/state', { format: 'plugsurfing-emp-sim/state', version: 1, collections: { future: { a: 1 } } })).status,
+    ).toBe(200);
     expect(sim.deps.store.get('future', 'a')).toBe(1);
   });
 });

@@ -44,9 +44,10 @@ describe('authorization overrides', () => {
   it('only for one token uid', async () => {
     await override({ allowed: 'NO_CREDIT', token_uid: 'PS-APP-ALLOWED-01' });
     expect((await authorize('PS-RFID-ALLOWED-01')).body.data.allowed).toBe('ALLOWED');
-    expect((await sim.call('POST', '/ocpi/2.1.1/tokens/PS-APP-ALLOWED-01/authorize?type=OTHER', { token, json: { location_id: 'LOC1' } })).body.data.allowed).toBe(
-      'NO_CREDIT',
-    );
+    expect(
+      (await sim.call('POST', '/ocpi/2.1.1/tokens/PS-APP-ALLOWED-01/authorize?type=OTHER', { token, json: { location_id: 'LOC1' } })).body
+        .data.allowed,
+    ).toBe('NO_CREDIT');
   });
 
   it('only at one location', async () => {

@@ -32,7 +32,10 @@ describe('FAULTS_FILE', () => {
       expect(items.map((r: { id: string }) => r.id)).toEqual(['f1', 'f2', 'reject-all-cdrs.1', 'flaky-network.1']);
       expect(items[3]).toMatchObject({ reset: true, probability: 0.1, scenario: 'flaky-network' });
       const scenarios = (await sim.call('GET', '/admin/scenarios')).body.items;
-      expect(scenarios.filter((s: { active: boolean }) => s.active).map((s: { name: string }) => s.name)).toEqual(['flaky-network', 'reject-all-cdrs']);
+      expect(scenarios.filter((s: { active: boolean }) => s.active).map((s: { name: string }) => s.name)).toEqual([
+        'flaky-network',
+        'reject-all-cdrs',
+      ]);
     } finally {
       await sim.stop();
     }
@@ -45,7 +48,10 @@ describe('FAULTS_FILE', () => {
   });
 
   it('an invalid rule: the error names the file and each JSON path; nothing starts', async () => {
-    const path = file('bad.json', { rules: [{ status: 503 }, { status: 42, probability: 3 }], scenarios: ['nope', { name: 'slow-authorization', delay_ms: -1 }] });
+    const path = file('bad.json', {
+      rules: [{ status: 503 }, { status: 42, probability: 3 }],
+      scenarios: ['nope', { name: 'slow-authorization', delay_ms: -1 }],
+    });
     const err = (await start(path).catch((e) => e)) as Error;
     expect(err.message).toContain(`FAULTS_FILE ${path}`);
     expect(err.message).toContain('rules[1].status');
@@ -55,10 +61,17 @@ describe('FAULTS_FILE', () => {
   });
 
   it('not JSON, not readable, unknown keys, duplicate ids', async () => {
-    expect(((await start(file('text.json', '{ rules: ')).catch((e) => e)) as Error).message).toMatch(/FAULTS_FILE .*text\.json: not valid JSON/);
-    expect(((await start(join(dir, 'missing.json')).catch((e) => e)) as Error).message).toMatch(/FAULTS_FILE .*missing\.json: cannot be read/);
+    expect(((await start(file('text.json', '{ rules: ')).catch((e) => e)) as Error).message).toMatch(
+      /FAULTS_FILE .*text\.json: not valid JSON/,
+    );
+    expect(((await start(join(dir, 'missing.json')).catch((e) => e)) as Error).message).toMatch(
+      /FAULTS_FILE .*missing\.json: cannot be read/,
+    );
     expect(((await start(file('keys.json', { rulez: [] })).catch((e) => e)) as Error).message).toContain('rulez: unknown key');
-    const dup = file('dup.json', [{ id: 'x', status: 500 }, { id: 'x', reset: true }]);
+    const dup = file('dup.json', [
+      { id: 'x', status: 500 },
+      { id: 'x', reset: true },
+    ]);
     expect(((await start(dup).catch((e) => e)) as Error).message).toContain('id x exists already');
   });
 });

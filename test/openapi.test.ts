@@ -16,7 +16,8 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 
 /** Routes served on purpose that the document need not list. */
-const EXCLUDED = (path: string) => path === '/health' || path === '/' || path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/') || path.includes('*');
+const EXCLUDED = (path: string) =>
+  path === '/health' || path === '/' || path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/') || path.includes('*');
 
 describe('/openapi.json', () => {
   it('is valid OpenAPI 3.1', async () => {
@@ -51,7 +52,11 @@ describe('/openapi.json', () => {
 
   it('uses {param} paths, the envelope for OCPI answers, and the zod schemas for bodies', () => {
     const put = doc.paths['/ocpi/2.1.1/locations/{country_code}/{party_id}/{location_id}'].put;
-    expect(put.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:country_code', 'path:party_id', 'path:location_id']);
+    expect(put.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
+      'path:country_code',
+      'path:party_id',
+      'path:location_id',
+    ]);
     const body = put.requestBody.content['application/json'].schema;
     expect(body.required).toEqual(expect.arrayContaining(['id', 'type', 'address', 'coordinates', 'last_updated']));
     expect(body.properties.country.maxLength).toBe(3);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.js';
 import { FIXTURE_TOKEN_SPECS } from '../src/fixtures/index.js';
 import { pushSettings } from '../src/ocpi/tokens/push.js';
+import { loadConfig } from '../src/config.js';
 import { type FakeCpo, type RecordedRequest, startCpo } from './helpers/cpo.js';
 import { startSim, type TestSim } from './helpers/sim.js';
 
@@ -167,9 +168,8 @@ describe('push', () => {
 });
 
 describe('pushSettings', () => {
-  it('reads config keys, then env, then defaults', () => {
-    expect(pushSettings({}, {})).toMatchObject({ baseMs: 1000, maxAttempts: 6 });
-    expect(pushSettings({}, { PUSH_RETRY_BASE_MS: '5', PUSH_RETRY_MAX_ATTEMPTS: '2' })).toMatchObject({ baseMs: 5, maxAttempts: 2 });
-    expect(pushSettings({ pushRetryBaseMs: 7 }, { PUSH_RETRY_BASE_MS: '5' })).toMatchObject({ baseMs: 7 });
+  it('comes from PUSH_RETRY_BASE_MS / PUSH_RETRY_MAX_ATTEMPTS', () => {
+    expect(pushSettings(loadConfig({}))).toMatchObject({ baseMs: 1000, maxAttempts: 6 });
+    expect(pushSettings(loadConfig({ PUSH_RETRY_BASE_MS: '5', PUSH_RETRY_MAX_ATTEMPTS: '2' }))).toMatchObject({ baseMs: 5, maxAttempts: 2 });
   });
 });

@@ -27,7 +27,11 @@ describe('admin /scenarios', () => {
     const names = (await sim.call('GET', '/admin/scenarios')).body.items.map((s: { name: string }) => s.name);
     expect(names).toEqual(['plugsurfing-down', 'slow-authorization', 'flaky-network', 'reject-all-cdrs', 'token-push-fails']);
     const applied = await on('plugsurfing-down');
-    expect(applied).toMatchObject({ name: 'plugsurfing-down', active: true, rules: [{ id: 'plugsurfing-down.1', scenario: 'plugsurfing-down' }] });
+    expect(applied).toMatchObject({
+      name: 'plugsurfing-down',
+      active: true,
+      rules: [{ id: 'plugsurfing-down.1', scenario: 'plugsurfing-down' }],
+    });
     const listed = (await sim.call('GET', '/admin/scenarios')).body.items[0];
     expect(listed).toMatchObject({ active: true, rules: ['plugsurfing-down.1'] });
     expect((await off('plugsurfing-down')).body).toEqual({ name: 'plugsurfing-down', active: false, removed: 1 });
@@ -86,7 +90,13 @@ describe('flaky-network', () => {
     const run = async (s: TestSim, t: string) => {
       await s.call('POST', '/admin/scenarios/flaky-network', { json: { probability: 0.5 } });
       const out: string[] = [];
-      for (let i = 0; i < 16; i++) out.push(await s.fetch('/ocpi/versions', { token: t }).then((r) => String(r.status), () => 'reset'));
+      for (let i = 0; i < 16; i++)
+        out.push(
+          await s.fetch('/ocpi/versions', { token: t }).then(
+            (r) => String(r.status),
+            () => 'reset',
+          ),
+        );
       return out;
     };
     const first = await run(sim, token);
@@ -171,7 +181,11 @@ describe('token-push-fails', () => {
     await pushSim.call('POST', '/admin/scenarios/token-push-fails', { json: { mode: 'timeout' } });
     await pushSim.call('POST', '/admin/tokens', { json: { uid: 'PUSH-2', auth_id: 'DE-8PS-C00000001-2' } });
     await waitFor(() => pushOf('PUSH-2').length >= 1);
-    expect(pushOf('PUSH-2')[0]).toMatchObject({ status: 0, fault: 'token-push-fails.1', error: expect.stringContaining('no answer within 200 ms') });
+    expect(pushOf('PUSH-2')[0]).toMatchObject({
+      status: 0,
+      fault: 'token-push-fails.1',
+      error: expect.stringContaining('no answer within 200 ms'),
+    });
     expect(cpo.requests.filter((r) => r.method === 'PUT')).toEqual([]);
   });
 });

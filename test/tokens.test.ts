@@ -116,7 +116,7 @@ describe('admin', () => {
 
   it('GET lists with filters and paging; GET one; 404 for unknown', async () => {
     const rfid = (await sim.call('GET', '/admin/tokens?type=RFID&valid=true')).body;
-    expect(rfid.items.map((t: any) => t.token.uid)).toEqual(['PS-RFID-ALLOWED-01', 'PS-RFID-ALLOWED-02', 'PS-RFID-NOCREDIT-01']);
+    expect(rfid.items.map((t: any) => t.token.uid)).toEqual(['PS-RFID-ALLOWED-01', 'PS-RFID-ALLOWED-02', 'PS-RFID-NOCREDIT-01', '04A2B3C4D5E6F7']);
     expect((await sim.call('GET', '/admin/tokens?allowed=EXPIRED')).body.total).toBe(2);
     expect((await sim.call('GET', '/admin/tokens?uid=PS-APP&limit=2&offset=1')).body).toMatchObject({ total: 4, offset: 1, limit: 2 });
     expect((await sim.call('GET', '/admin/tokens/PS-APP-BLOCKED-01')).body.allowed).toBe('BLOCKED');

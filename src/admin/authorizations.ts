@@ -7,7 +7,7 @@ import type { AdminRouter } from './router.js';
 
 const AuthorizationQuery = z.object({
   token_uid: z.string().max(36).optional(),
-  party: z.string().max(20).optional(),
+  party: z.string().max(40).optional(),
   allowed: AllowedType.optional(),
   location_id: z.string().max(39).optional(),
   offset: z.coerce.number().int().min(0).default(0),

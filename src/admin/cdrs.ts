@@ -9,7 +9,7 @@ import { AdminError, adminQuery, page } from './http.js';
 import type { AdminRouter } from './router.js';
 
 const CdrQuery = z.object({
-  party: z.string().max(20).optional(),
+  party: z.string().max(40).optional(),
   verdict: z.enum(['ACCEPTED', 'REJECTED']).optional(),
   auth_id: z.string().max(36).optional(),
   rule: z.string().max(100).optional(),

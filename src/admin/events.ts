@@ -1,11 +1,12 @@
 // GET /admin/events: journal entries and findings as they happen (Server-Sent Events), for
 // dashboards and `curl -N` tail -f use. Each event: `event: journal|finding`, `data: <JSON>`.
 // A comment line every 15 s keeps proxies from closing an idle stream; when the client goes
-// away the subscription is dropped at once. A client that reads too slowly is disconnected
+// away the subscription is dropped at once, and at shutdown the connection is closed. A client that reads too slowly is disconnected
 // rather than letting its backlog grow without bound.
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { SimEvent } from '../events.js';
+import { destroyConnection, onServerClosing } from '../faults/connection.js';
 import { adminQuery } from './http.js';
 import type { AdminRouter } from './router.js';
 
@@ -17,7 +18,14 @@ const EventsQuery = z.object({
     .string()
     .optional()
     .describe(`Comma-separated event types (default journal,finding); any of ${TYPES.join(', ')}`)
-    .transform((s) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : ['journal', 'finding']))
+    .transform((s) =>
+      s
+        ? s
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : ['journal', 'finding'],
+    )
     .pipe(z.array(z.enum(TYPES, { message: `must list event types among ${TYPES.join(', ')}` })).min(1, 'must name at least one type')),
 });
 
@@ -49,11 +57,20 @@ export function registerEventsAdmin(admin: AdminRouter): void {
             if (types.has(e.type)) send(e.type, e.data);
           });
           const timer = setInterval(() => {
-            if (!stream.closed) chain = chain.then(() => stream.write(': keep-alive\n\n')).then(() => undefined, () => stream.abort());
+            if (!stream.closed)
+              chain = chain
+                .then(() => stream.write(': keep-alive\n\n'))
+                .then(
+                  () => undefined,
+                  () => stream.abort(),
+                );
           }, KEEPALIVE_MS);
           timer.unref();
+          // At shutdown, drop the connection: an endless stream would hold server.close() open.
+          const offServer = onServerClosing(c, () => destroyConnection(c));
           const end = () => {
             clearInterval(timer);
+            offServer();
             unsubscribe();
             resolve();
           };

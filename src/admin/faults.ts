@@ -1,7 +1,7 @@
 // Fault rules and authorization overrides: list, add (one or an array), remove one, clear all.
 // The JSON format and what each action does are in src/faults/schema.ts and docs/faults.md.
 import { z } from 'zod';
-import { FaultConflict, FaultRuleInput, type FaultSpec, parseFaultRule } from '../faults/engine.js';
+import { FaultConflict, type FaultRule, FaultRuleInput, type FaultSpec, parseFaultRule } from '../faults/engine.js';
 import { describeIssues, type Issue } from '../ocpi/transport/errors.js';
 import { AdminError, adminBody } from './http.js';
 import { type AdminRouter, created } from './router.js';
@@ -26,7 +26,7 @@ export function registerFaultAdmin(admin: AdminRouter): void {
       });
       if (issues.length > 0) throw new AdminError(400, `Invalid fault rule: ${describeIssues(issues)}`, issues);
       if (specs.length === 0) throw new AdminError(400, 'No fault rule given');
-      let added;
+      let added: FaultRule[];
       try {
         added = deps.faults.addAll(specs);
       } catch (err) {

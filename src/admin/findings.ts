@@ -4,7 +4,7 @@ import { adminQuery, page, PageQuery } from './http.js';
 import type { AdminRouter } from './router.js';
 
 const FindingsQuery = PageQuery.extend({
-  party: z.string().max(20).optional().describe('`CC*PID` of the CPO'),
+  party: z.string().max(40).optional().describe('`CC*PID` of the CPO'),
   rule: z.string().max(100).optional().describe('e.g. territory.outside, ocpi.unknown-field'),
   severity: z.enum(['info', 'warning', 'error'], { message: 'must be info, warning or error' }).optional(),
   module: z.string().max(40).optional().describe('module of the object concerned, e.g. locations, tariffs'),

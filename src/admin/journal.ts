@@ -7,7 +7,7 @@ const JournalQuery = z.object({
   method: z.string().max(10).optional(),
   path: z.string().max(500).optional(),
   status: z.coerce.number().int().min(0).max(999).optional(),
-  party: z.string().max(20).optional(),
+  party: z.string().max(40).optional(),
   direction: z.enum(['inbound', 'outbound']).optional(),
   protocol: z.enum(['ocpi', 'oioi']).optional(),
   offset: z.coerce.number().int().min(0).default(0),

@@ -7,7 +7,7 @@ import { AdminError, adminQuery, page, PageQuery } from './http.js';
 import type { AdminRouter } from './router.js';
 
 const LocationsQuery = PageQuery.extend({
-  party: z.string().max(20).optional().describe('`CC*PID` of the CPO, e.g. NL*TNM'),
+  party: z.string().max(40).optional().describe('`CC*PID` of the CPO, e.g. NL*TNM'),
   country: z.string().max(3).optional().describe('Location.country (ISO 3166-1 alpha-3), e.g. NLD'),
   in_territory: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
   protocol: z.enum(['ocpi', 'oioi'], { message: 'must be ocpi or oioi' }).optional(),

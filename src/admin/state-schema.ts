@@ -45,7 +45,11 @@ export const StoredTariff = z.looseObject({
   created_at: Time,
   policy_warnings: z.array(z.string()).optional(),
 });
-export const StoredToken = z.looseObject({ token: Token, allowed: z.enum(['ALLOWED', 'BLOCKED', 'EXPIRED', 'NO_CREDIT']), created_at: Time });
+export const StoredToken = z.looseObject({
+  token: Token,
+  allowed: z.enum(['ALLOWED', 'BLOCKED', 'EXPIRED', 'NO_CREDIT']),
+  created_at: Time,
+});
 export const AuthorizationRecord = z.looseObject({
   id: z.string().min(1),
   time: Time,
@@ -125,9 +129,12 @@ const Shape = z.object({
 export const MAX_ISSUES = 100;
 
 /** Check the shape, each known collection's records and their keys; return the issues (at most MAX_ISSUES). */
-export function validateState(input: unknown): { ok: true; collections: Record<string, Record<string, unknown>> } | { ok: false; issues: Issue[] } {
+export function validateState(
+  input: unknown,
+): { ok: true; collections: Record<string, Record<string, unknown>> } | { ok: false; issues: Issue[] } {
   const shape = Shape.safeParse(input);
-  if (!shape.success) return { ok: false, issues: shape.error.issues.slice(0, MAX_ISSUES).map((i) => ({ path: jsonPath(i.path), message: i.message })) };
+  if (!shape.success)
+    return { ok: false, issues: shape.error.issues.slice(0, MAX_ISSUES).map((i) => ({ path: jsonPath(i.path), message: i.message })) };
   const issues: Issue[] = [];
   const collections: Record<string, Record<string, unknown>> = {};
   for (const [name, entries] of Object.entries(shape.data.collections)) {
@@ -146,7 +153,8 @@ export function validateState(input: unknown): { ok: true; collections: Record<s
         continue;
       }
       const expected = known.key(result.data as AnyRecord);
-      if (expected !== key) issues.push({ path: jsonPath(at), message: `is stored under the wrong key: its record says ${JSON.stringify(expected)}` });
+      if (expected !== key)
+        issues.push({ path: jsonPath(at), message: `is stored under the wrong key: its record says ${JSON.stringify(expected)}` });
       out[key] = result.data;
     }
     collections[name] = out;
@@ -163,4 +171,5 @@ export function redactParties(parties: Record<string, unknown> | undefined): Rec
 }
 
 export const isRedactedParty = (p: unknown) =>
-  (p as { incoming_token_hash?: unknown }).incoming_token_hash === REDACTED || (p as { outgoing_token?: unknown }).outgoing_token === REDACTED;
+  (p as { incoming_token_hash?: unknown }).incoming_token_hash === REDACTED ||
+  (p as { outgoing_token?: unknown }).outgoing_token === REDACTED;

@@ -16,7 +16,10 @@ import type { AdminRouter } from './router.js';
 import { isRedactedParty, redactParties, StateDocumentSchema, validateState } from './state-schema.js';
 
 const StateQuery = z.object({
-  secrets: z.enum(['true', 'false'], { message: 'must be true or false' }).optional().describe('Include party tokens (only when ADMIN_TOKEN is set)'),
+  secrets: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .optional()
+    .describe('Include party tokens (only when ADMIN_TOKEN is set)'),
 });
 
 export const ResetBody = z
@@ -38,7 +41,8 @@ export function registerStateAdmin(admin: AdminRouter): void {
       }
       const doc = deps.store.snapshot();
       const collections = { ...doc.collections };
-      if (!secrets && collections[COLLECTIONS.parties]) collections[COLLECTIONS.parties] = redactParties(collections[COLLECTIONS.parties]) as Record<string, unknown>;
+      if (!secrets && collections[COLLECTIONS.parties])
+        collections[COLLECTIONS.parties] = redactParties(collections[COLLECTIONS.parties]) as Record<string, unknown>;
       return { format: doc.format, version: doc.version, secrets: secrets ? 'included' : 'redacted', collections };
     },
     StateQuery,

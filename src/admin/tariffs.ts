@@ -6,7 +6,7 @@ import { AdminError, adminQuery, page, PageQuery } from './http.js';
 import type { AdminRouter } from './router.js';
 
 const TariffsQuery = PageQuery.extend({
-  party: z.string().max(20).optional().describe('`CC*PID` of the CPO, e.g. NL*TNM'),
+  party: z.string().max(40).optional().describe('`CC*PID` of the CPO, e.g. NL*TNM'),
 });
 
 export function registerTariffAdmin(admin: AdminRouter): void {

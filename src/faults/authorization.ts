@@ -18,7 +18,11 @@ interface DecisionLike {
 }
 
 /** Consume the override for this authorization (if any) and wait its delay; `signal` ends the wait early. */
-export async function awaitAuthorizationOverride(deps: Pick<Deps, 'faults'>, q: AuthorizationQuery, signal?: AbortSignal): Promise<AuthorizationOverride | null> {
+export async function awaitAuthorizationOverride(
+  deps: Pick<Deps, 'faults'>,
+  q: AuthorizationQuery,
+  signal?: AbortSignal,
+): Promise<AuthorizationOverride | null> {
   const override = authorizationOverride(deps, q);
   if (override?.delayMs) await sleep(override.delayMs, signal);
   return override;
@@ -27,7 +31,8 @@ export async function awaitAuthorizationOverride(deps: Pick<Deps, 'faults'>, q: 
 /** The decision with the forced Allowed value (answered as a success: the rule asked for that value). */
 export function withOverride<D extends DecisionLike>(decision: D, override: AuthorizationOverride | null): D {
   if (!override) return decision;
-  if (!override.allowed) return { ...decision, reason: `${decision.reason} (delayed ${override.delayMs ?? 0} ms by fault rule ${override.ruleId})` };
+  if (!override.allowed)
+    return { ...decision, reason: `${decision.reason} (delayed ${override.delayMs ?? 0} ms by fault rule ${override.ruleId})` };
   return {
     ...decision,
     allowed: override.allowed,

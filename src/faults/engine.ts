@@ -124,7 +124,9 @@ export class FaultEngine {
 
   /** Is any live rule of this kind/direction set? (A cheap test before building the exchange.) */
   has(direction: 'inbound' | 'outbound' | 'authorization'): boolean {
-    return this.rules.some((r) => !exhausted(r) && (r.kind === 'authorization' ? direction === 'authorization' : r.direction === direction));
+    return this.rules.some(
+      (r) => !exhausted(r) && (r.kind === 'authorization' ? direction === 'authorization' : r.direction === direction),
+    );
   }
 
   /** The http rule that fires for this exchange (one use consumed), or null. */
@@ -207,7 +209,11 @@ export function globToRegExp(glob: string): RegExp {
     } else if (ch === '?') re += '[^/]';
     else if (ch === '{' && glob.indexOf('}', i) > i) {
       const end = glob.indexOf('}', i);
-      re += `(?:${glob.slice(i + 1, end).split(',').map(escapeRegExp).join('|')})`;
+      re += `(?:${glob
+        .slice(i + 1, end)
+        .split(',')
+        .map(escapeRegExp)
+        .join('|')})`;
       i = end;
     } else re += escapeRegExp(ch);
   }

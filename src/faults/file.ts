@@ -30,7 +30,8 @@ export interface FaultsDocument {
 /** Validate a parsed faults document; issues name JSON paths. */
 export function parseFaultsDocument(json: unknown): { ok: true; doc: FaultsDocument } | { ok: false; issues: Issue[] } {
   const root = Array.isArray(json) ? { rules: json } : json;
-  if (typeof root !== 'object' || root === null) return { ok: false, issues: [{ path: '', message: 'must be an object { rules, scenarios } or an array of rules' }] };
+  if (typeof root !== 'object' || root === null)
+    return { ok: false, issues: [{ path: '', message: 'must be an object { rules, scenarios } or an array of rules' }] };
   const issues: Issue[] = [];
   const { rules = [], scenarios = [], ...rest } = root as { rules?: unknown; scenarios?: unknown };
   for (const key of Object.keys(rest)) issues.push({ path: key, message: 'unknown key (expected rules, scenarios)' });
@@ -49,7 +50,10 @@ export function parseFaultsDocument(json: unknown): { ok: true; doc: FaultsDocum
       const { name, ...options } = typeof entry === 'string' ? { name: entry } : ((entry ?? {}) as { name?: unknown });
       const scenario = typeof name === 'string' ? findScenario(name) : undefined;
       if (!scenario) {
-        issues.push({ path: typeof entry === 'string' ? at : `${at}.name`, message: `unknown scenario ${JSON.stringify(name)}; known: ${SCENARIOS.map((s) => s.name).join(', ')}` });
+        issues.push({
+          path: typeof entry === 'string' ? at : `${at}.name`,
+          message: `unknown scenario ${JSON.stringify(name)}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`,
+        });
         return;
       }
       const result = ScenarioOptions.safeParse(options);

@@ -3,12 +3,12 @@
 // pure delay (the normal answer, late) and `merge` (the handler runs, then its answer changes).
 // The journal entry of the exchange names the rule (c.set('fault', id)). Answers with no HTTP
 // response at all are journaled with nginx's codes: 444 after a reset, 499 after a hang.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { Deps } from '../deps.js';
 import { envelope } from '../ocpi/transport/envelope.js';
 import { sendEnvelope } from '../ocpi/transport/respond.js';
 import { OcpiStatus } from '../ocpi/transport/status.js';
+import { destroyConnection, onConnectionClose, onServerClosing } from './connection.js';
 import { DEFAULT_HANG_MS, type HttpFaultRule, mergePatch, moduleOfPath, sleep } from './engine.js';
 
 export interface FaultMiddlewareOptions {
@@ -72,30 +72,19 @@ async function answer(c: Context, deps: Deps, rule: HttpFaultRule, next: Next): 
   return undefined;
 }
 
-interface NodeBindings {
-  incoming?: IncomingMessage;
-  outgoing?: ServerResponse;
-}
-
-const node = (c: Context): NodeBindings => (c.env ?? {}) as NodeBindings;
-
-function destroyConnection(c: Context): void {
-  const { incoming, outgoing } = node(c);
-  (incoming?.socket ?? outgoing?.socket)?.destroy();
-}
-
-/** Answer nothing until the client closes the connection (or `maxMs`, then close it ourselves). */
+/** Answer nothing until the client closes the connection, the server shuts down, or `maxMs` (then close it ourselves). */
 async function hang(c: Context, maxMs: number): Promise<Response> {
-  const { outgoing } = node(c);
   const stop = new AbortController();
-  const onClose = () => stop.abort();
-  outgoing?.once('close', onClose);
-  c.req.raw.signal.addEventListener('abort', onClose, { once: true });
+  const release = () => stop.abort();
+  const offClose = onConnectionClose(c, release);
+  const offServer = onServerClosing(c, release);
+  c.req.raw.signal.addEventListener('abort', release, { once: true });
   try {
     await sleep(maxMs, stop.signal);
   } finally {
-    outgoing?.off('close', onClose);
-    c.req.raw.signal.removeEventListener('abort', onClose);
+    offClose();
+    offServer();
+    c.req.raw.signal.removeEventListener('abort', release);
   }
   destroyConnection(c); // after the cap too: a hang never ends in an answer
   return c.body(null, STATUS_HANG as 200);

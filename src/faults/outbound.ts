@@ -7,13 +7,7 @@
 //  - reset: nothing is sent; the call fails at once, as if the connection were reset.
 // Every exchange is journaled with the rule id (sent ones by the client, the others here).
 import type { Deps } from '../deps.js';
-import {
-  type OcpiClient,
-  type OutboundInterceptor,
-  type OutboundRequest,
-  type OutboundResponse,
-  OutboundError,
-} from '../ocpi/client.js';
+import { type OcpiClient, type OutboundInterceptor, type OutboundRequest, type OutboundResponse, OutboundError } from '../ocpi/client.js';
 import { envelope } from '../ocpi/transport/envelope.js';
 import { OcpiStatus } from '../ocpi/transport/status.js';
 import { type HttpFaultRule, mergePatch, moduleOfPath, sleep } from './engine.js';

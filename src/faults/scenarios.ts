@@ -11,7 +11,11 @@ export const ScenarioOptions = z
     probability: z.number().min(0).max(1).optional().describe('flaky-network: share of requests reset (default 0.2)'),
     mode: z.enum(['error', 'timeout']).optional().describe('token-push-fails: answer 500 (default) or never answer'),
     times: z.number().int().min(1).optional().describe('Limit every rule of the scenario to N firings'),
-    party: z.string().regex(/^[A-Z]{2}\*[A-Z0-9]{3}$/, 'must be a party key CC*PID').optional().describe('Only for this party'),
+    party: z
+      .string()
+      .regex(/^[A-Z]{2}\*[A-Z0-9]{3}$/, 'must be a party key CC*PID')
+      .optional()
+      .describe('Only for this party'),
   })
   .strict();
 export type ScenarioOptions = z.output<typeof ScenarioOptions>;
@@ -27,7 +31,9 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'plugsurfing-down',
     description: 'Every inbound OCPI request is answered HTTP 503 with status_code 3000; nothing is stored',
-    rules: () => [{ direction: 'inbound', path: '/ocpi/*', status: 503, message: 'Plugsurfing is unavailable (scenario plugsurfing-down)' }],
+    rules: () => [
+      { direction: 'inbound', path: '/ocpi/*', status: 503, message: 'Plugsurfing is unavailable (scenario plugsurfing-down)' },
+    ],
   },
   {
     name: 'slow-authorization',

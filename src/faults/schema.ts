@@ -40,8 +40,14 @@ const Firing = {
 export const HttpFaultInput = z
   .object({
     kind: z.literal('http').optional(),
-    direction: z.enum(['inbound', 'outbound']).default('inbound').describe('inbound: requests the CPO sends us; outbound: our calls to the CPO'),
-    method: z.union([Method, z.array(Method).min(1)]).optional().describe('HTTP method(s); any when absent'),
+    direction: z
+      .enum(['inbound', 'outbound'])
+      .default('inbound')
+      .describe('inbound: requests the CPO sends us; outbound: our calls to the CPO'),
+    method: z
+      .union([Method, z.array(Method).min(1)])
+      .optional()
+      .describe('HTTP method(s); any when absent'),
     path: z
       .string()
       .min(1)
@@ -53,7 +59,13 @@ export const HttpFaultInput = z
     // The action: at most one of these, optionally after `delay_ms`.
     status: z.number().int().min(200).max(599).optional().describe('Answer this HTTP status (OCPI envelope unless envelope=false)'),
     envelope: z.boolean().optional().describe('With status: false answers plain text instead of an OCPI envelope'),
-    status_code: z.number().int().min(1000).max(3999).optional().describe('With status: status_code of the envelope (default 2000 for 4xx, 3000 for 5xx)'),
+    status_code: z
+      .number()
+      .int()
+      .min(1000)
+      .max(3999)
+      .optional()
+      .describe('With status: status_code of the envelope (default 2000 for 4xx, 3000 for 5xx)'),
     ocpi_status: z.number().int().min(1000).max(3999).optional().describe('Answer HTTP 200 with this OCPI status_code'),
     message: z.string().max(512).optional().describe('status_message (or text body) of status / ocpi_status answers'),
     delay_ms: Delay.optional().describe('Wait before acting (alone: a delay before the normal answer); ms or [min, max]'),
@@ -71,7 +83,8 @@ export const HttpFaultInput = z
   .strict()
   .superRefine((rule, ctx) => {
     const actions = ACTIONS.filter((a) => rule[a] !== undefined);
-    if (actions.length > 1) ctx.addIssue({ code: 'custom', path: [actions[1] as string], message: `only one action per rule (also has ${actions[0]})` });
+    if (actions.length > 1)
+      ctx.addIssue({ code: 'custom', path: [actions[1] as string], message: `only one action per rule (also has ${actions[0]})` });
     if (actions.length === 0 && rule.delay_ms === undefined) {
       ctx.addIssue({ code: 'custom', path: [], message: `needs an action: one of ${ACTIONS.join(', ')}, or delay_ms` });
     }
@@ -82,7 +95,8 @@ export const HttpFaultInput = z
       ctx.addIssue({ code: 'custom', path: ['message'], message: 'only with status or ocpi_status' });
     }
     if (rule.hang_ms !== undefined && !rule.hang) ctx.addIssue({ code: 'custom', path: ['hang_ms'], message: 'only with hang' });
-    if (rule.twice && rule.direction !== 'outbound') ctx.addIssue({ code: 'custom', path: ['twice'], message: 'only for direction outbound' });
+    if (rule.twice && rule.direction !== 'outbound')
+      ctx.addIssue({ code: 'custom', path: ['twice'], message: 'only for direction outbound' });
   });
 export type HttpFaultInput = z.input<typeof HttpFaultInput>;
 export type HttpFaultSpec = z.output<typeof HttpFaultInput>;

@@ -3,6 +3,7 @@
 import type { Clock } from '../clock.js';
 import type { Journal, JournalEntry } from '../journal/journal.js';
 import { redactAuthorization } from '../journal/redact.js';
+import { readLimited } from './transport/stream.js';
 
 export interface OutboundRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -102,7 +103,7 @@ export class OcpiClient {
     if (fault) entry.fault = fault;
     try {
       const res = await this.fetchFollowingSameHost(req, headers, bodyText);
-      const text = await readLimited(res, this.options.maxBytes);
+      const text = await readText(res, this.options.maxBytes);
       let json: unknown;
       try {
         json = text ? JSON.parse(text) : undefined;
@@ -141,22 +142,9 @@ export class OcpiClient {
   }
 }
 
-async function readLimited(res: Response, maxBytes: number): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new Error(`response larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+async function readText(res: Response, maxBytes: number): Promise<string> {
+  const bytes = await readLimited(res.body, maxBytes, () => new Error(`response larger than ${maxBytes} bytes`));
+  return Buffer.from(bytes).toString('utf8');
 }
 
 function safePath(url: string): string {

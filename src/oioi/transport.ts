@@ -1,3 +1,4 @@
+import { inboundJournal } from '../ocpi/transport/middleware.js';
 // The OIOI front door (docs/request.rst): POST /api/v3/request and /api/v4/request, one JSON
 // object whose single top-level key names the call, `Authorization: key=<API key>`. The path
 // picks the answer style (protocol.ts); the handlers are the same. Order of checks: key (401),
@@ -5,7 +6,6 @@
 // call's own validation (400 naming the field) and rules.
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Deps } from '../deps.js';
-import { redactAuthorization } from '../journal/redact.js';
 import { checkContentType, parseJson, readText } from '../ocpi/transport/body.js';
 import { OcpiError } from '../ocpi/transport/errors.js';
 import type { CallHandler } from './calls/call.js';
@@ -120,39 +120,8 @@ export function oioiNotFound(deps: Deps): (c: Context) => Response {
  * caller's party set early when its key is known, so fault rules filtered by party match it.
  */
 export function oioiJournal(deps: Deps): MiddlewareHandler {
-  return async (c, next) => {
-    const id = deps.journal.newId();
-    c.set('requestId', id);
+  return inboundJournal(deps, 'oioi', (c) => {
     const key = /^key=\s*(\S+)\s*$/.exec(c.req.header('authorization')?.trim() ?? '')?.[1];
-    const known = key ? findKey(deps, key) : undefined;
-    if (known) c.set('party', known.party);
-    const started = performance.now();
-    const time = new Date(deps.clock.now()).toISOString();
-    try {
-      await next();
-    } finally {
-      const status = c.res.status;
-      const duration = Math.round((performance.now() - started) * 10) / 10;
-      const headers: Record<string, string> = {};
-      for (const [k, v] of c.req.raw.headers) headers[k] = k === 'authorization' ? (redactAuthorization(v) as string) : v;
-      const party = c.get('party');
-      const fault = c.get('fault');
-      deps.journal.record({
-        id,
-        time,
-        direction: 'inbound',
-        protocol: 'oioi',
-        ...(party ? { party } : {}),
-        method: c.req.method,
-        url: c.req.url,
-        path: c.req.path,
-        status,
-        duration_ms: duration,
-        request: { headers, ...deps.journal.body(c.get('journalRequestBody')) },
-        response: { headers: Object.fromEntries(c.res.headers), ...deps.journal.body(c.get('journalResponseBody')) },
-        ...(fault ? { fault } : {}),
-      });
-      deps.log.info('oioi', { id, method: c.req.method, path: c.req.path, status, ms: duration, party });
-    }
-  };
+    return key ? findKey(deps, key)?.party : undefined;
+  });
 }

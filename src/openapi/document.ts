@@ -41,7 +41,10 @@ class SchemaConverter {
       if (typeof v !== 'object' || v === null) return v;
       const o: Json = {};
       for (const [k, x] of Object.entries(v)) {
-        o[k] = k === '$ref' && typeof x === 'string' && x.startsWith('#/$defs/') ? `#/components/schemas/${renamed.get(x.slice(8)) ?? x.slice(8)}` : rewrite(x);
+        o[k] =
+          k === '$ref' && typeof x === 'string' && x.startsWith('#/$defs/')
+            ? `#/components/schemas/${renamed.get(x.slice(8)) ?? x.slice(8)}`
+            : rewrite(x);
       }
       return o;
     };
@@ -97,7 +100,10 @@ function envelope(data: Json | undefined): Json {
 }
 
 const OCPI_ERRORS = {
-  '401': { description: 'Missing, malformed or unknown `Authorization: Token`', content: jsonContent({ $ref: '#/components/schemas/OcpiErrorEnvelope' }) },
+  '401': {
+    description: 'Missing, malformed or unknown `Authorization: Token`',
+    content: jsonContent({ $ref: '#/components/schemas/OcpiErrorEnvelope' }),
+  },
   default: {
     description: 'OCPI error in the envelope (2xxx/3xxx); HTTP 400, 404, 405, 413, 415 for transport errors',
     content: jsonContent({ $ref: '#/components/schemas/OcpiErrorEnvelope' }),
@@ -137,7 +143,10 @@ function refusedOperation(route: UnsupportedRoute, params: string[]): Json {
 function adminOperation(conv: SchemaConverter, route: AdminRoute, params: string[]): Json {
   const stream = route.path === '/events';
   const ok = stream
-    ? { description: 'Server-Sent Events: `event: journal|finding|change`, `data: <JSON>`', content: { 'text/event-stream': { schema: { type: 'string' } } } }
+    ? {
+        description: 'Server-Sent Events: `event: journal|finding|change`, `data: <JSON>`',
+        content: { 'text/event-stream': { schema: { type: 'string' } } },
+      }
     : { description: route.method === 'POST' ? 'Done (201 when something was created)' : 'Done', content: jsonContent({}) };
   return {
     tags: ['Admin'],
@@ -149,8 +158,14 @@ function adminOperation(conv: SchemaConverter, route: AdminRoute, params: string
     ...(route.requestBody ? { requestBody: { required: false, content: jsonContent(conv.convert(route.requestBody, 'input')) } } : {}),
     responses: {
       [route.method === 'POST' ? '2XX' : '200']: ok,
-      '400': { description: 'Invalid body or query: issues name each JSON path', content: jsonContent({ $ref: '#/components/schemas/AdminError' }) },
-      '401': { description: 'ADMIN_TOKEN is set and the Bearer token is missing or wrong', content: jsonContent({ $ref: '#/components/schemas/AdminError' }) },
+      '400': {
+        description: 'Invalid body or query: issues name each JSON path',
+        content: jsonContent({ $ref: '#/components/schemas/AdminError' }),
+      },
+      '401': {
+        description: 'ADMIN_TOKEN is set and the Bearer token is missing or wrong',
+        content: jsonContent({ $ref: '#/components/schemas/AdminError' }),
+      },
       default: { description: 'Error', content: jsonContent({ $ref: '#/components/schemas/AdminError' }) },
     },
   };
@@ -164,12 +179,15 @@ function oioiOperation(conv: SchemaConverter, op: OioiOperation): Json {
     operationId: operationId('oioi', op.method, op.path),
     security: [{ oioiKey: [] }],
     requestBody: { required: true, content: jsonContent(conv.convert(op.body, 'input')) },
-    responses: { default: { description: 'The call\'s answer (see the OIOI docs)', content: jsonContent({}) } },
+    responses: { default: { description: "The call's answer (see the OIOI docs)", content: jsonContent({}) } },
   };
 }
 
 function operationId(prefix: string, method: string, path: string): string {
-  const slug = path.replace(/[{}:]/g, '').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  const slug = path
+    .replace(/[{}:]/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
   return `${prefix}_${method.toLowerCase()}_${slug || 'root'}`;
 }
 
@@ -185,8 +203,18 @@ export function buildOpenApiDocument(src: OpenApiSources): Json {
   for (const r of src.ocpi.unsupported) add(OCPI_BASE + r.path, r.method, (p) => refusedOperation(r, p));
   for (const op of oioiOperations()) add(op.path, op.method, () => oioiOperation(conv, op));
   for (const r of src.admin.routes) add(ADMIN_BASE + r.path, r.method, (p) => adminOperation(conv, r, p));
-  add('/health', 'GET', () => ({ tags: ['Meta'], summary: 'Liveness', operationId: 'health', responses: { '200': { description: 'ok', content: jsonContent({}) } } }));
-  add('/openapi.json', 'GET', () => ({ tags: ['Meta'], summary: 'This document', operationId: 'openapi', responses: { '200': { description: 'OpenAPI 3.1', content: jsonContent({}) } } }));
+  add('/health', 'GET', () => ({
+    tags: ['Meta'],
+    summary: 'Liveness',
+    operationId: 'health',
+    responses: { '200': { description: 'ok', content: jsonContent({}) } },
+  }));
+  add('/openapi.json', 'GET', () => ({
+    tags: ['Meta'],
+    summary: 'This document',
+    operationId: 'openapi',
+    responses: { '200': { description: 'OpenAPI 3.1', content: jsonContent({}) } },
+  }));
 
   return {
     openapi: '3.1.0',
@@ -196,13 +224,21 @@ export function buildOpenApiDocument(src: OpenApiSources): Json {
       description:
         "Plugsurfing's eMSP side of OCPI 2.1.1-d2 for CPOs to test against (OCPI routes under /ocpi), OIOI (/api), and the simulator's admin API (/admin).",
     },
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
     components: {
       securitySchemes: {
-        ocpiToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'OCPI: `Token <token>` (token A for versions and registration, then token C)' },
+        ocpiToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: 'OCPI: `Token <token>` (token A for versions and registration, then token C)',
+        },
         oioiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'OIOI: `key=<API key>`' },
-        adminBearer: { type: 'http', scheme: 'bearer', description: 'Admin API: `Bearer <ADMIN_TOKEN>`, required only when ADMIN_TOKEN is set' },
+        adminBearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Admin API: `Bearer <ADMIN_TOKEN>`, required only when ADMIN_TOKEN is set',
+        },
       },
       schemas: {
         OcpiErrorEnvelope: envelope({ description: 'e.g. { issues: [{ path, message }] } for 2001' }),

@@ -14,7 +14,9 @@ const CALLS: Record<string, z.ZodType> = {
 };
 
 /** One request body per call: `{ "<call>": { ... } }`. */
-export const OioiRequest = z.union(Object.entries(CALLS).map(([call, schema]) => z.object({ [call]: schema })) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+export const OioiRequest = z.union(
+  Object.entries(CALLS).map(([call, schema]) => z.object({ [call]: schema })) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]],
+);
 
 export interface OioiOperation {
   path: string;

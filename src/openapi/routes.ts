@@ -59,7 +59,10 @@ export function mountOpenApi(app: Hono, routers: { ocpi: OcpiRouter; admin: Admi
     try {
       dir ??= dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
       let body = assets.get(file);
-      if (!body) assets.set(file, (body = readFileSync(join(dir, file))));
+      if (!body) {
+        body = readFileSync(join(dir, file));
+        assets.set(file, body);
+      }
       return c.body(new Uint8Array(body), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
     } catch {
       return c.json({ error: { status: 404, message: 'swagger-ui-dist is not installed; see /openapi.json' } }, 404);

@@ -2,7 +2,7 @@
 // (technical requirements: "GET ToEMP CDRs: Not supported"), neither the list nor the URL we
 // answer in the Location header: both answer 405 with the reason.
 import { z } from 'zod';
-import { clientError, methodNotAllowed } from '../transport/errors.js';
+import { clientError } from '../transport/errors.js';
 import type { OcpiRouter, PartyRequest } from '../transport/router.js';
 import { CDR } from './schema.js';
 import { receiveCdr } from './service.js';
@@ -28,16 +28,7 @@ export function registerCdrRoutes(router: OcpiRouter): void {
   });
   router.refuse({ method: 'GET', path: '/2.1.1/cdrs', module: MODULE, reason: NO_GET });
   // The CDR URL of the Location header exists, but nothing may be done with it.
-  router.add({
-    method: 'GET',
-    path: '/2.1.1/cdrs/:cdr_id',
-    module: MODULE,
-    auth: 'party',
-    summary: 'Not supported: always 405 (Plugsurfing does not support GET ToEMP CDRs)',
-    handler: () => {
-      throw methodNotAllowed(NO_GET, []);
-    },
-  });
+  router.refuse({ method: 'GET', path: '/2.1.1/cdrs/:cdr_id', module: MODULE, reason: NO_GET });
   for (const method of ['PUT', 'PATCH', 'DELETE'] as const) {
     router.refuse({
       method,

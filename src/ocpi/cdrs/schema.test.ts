@@ -1,39 +1,9 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { example, without, withValue, issuePaths, issuesAt, type Path, exampleFile } from '../schema-testing.js';
 import { CDR, ChargingPeriod } from './schema.js';
 
-type Path = (string | number)[];
-const file = (name: string) => path.resolve(process.cwd(), '../shared/ocpi-examples', name);
-const example = (name: string): any => JSON.parse(readFileSync(file(name), 'utf8'));
 
-function at(obj: any, p: Path): { parent: any; key: string | number } {
-  let parent = obj;
-  for (const k of p.slice(0, -1)) parent = parent[k];
-  return { parent, key: p[p.length - 1] as string | number };
-}
-function without(obj: unknown, p: Path): unknown {
-  const copy = structuredClone(obj);
-  const { parent, key } = at(copy, p);
-  delete parent[key];
-  return copy;
-}
-function withValue(obj: unknown, p: Path, value: unknown): unknown {
-  const copy = structuredClone(obj);
-  const { parent, key } = at(copy, p);
-  parent[key] = value;
-  return copy;
-}
-function issuePaths(schema: z.ZodType, input: unknown): Path[] {
-  const r = schema.safeParse(input);
-  return r.success ? [] : r.error.issues.map((i) => i.path as Path);
-}
-function issuesAt(schema: z.ZodType, input: unknown, p: Path): string {
-  const r = schema.safeParse(input);
-  const found = r.success ? [] : r.error.issues.filter((i) => JSON.stringify(i.path) === JSON.stringify(p));
-  return found.map((i) => i.message).join('; ');
-}
 
 const BUGFIX = 'cdrs__cdr_object.release-2.1.1-bugfixes.json';
 const PRICE = ['tariffs', 0, 'elements', 0, 'price_components', 0, 'price'];
@@ -66,7 +36,7 @@ const T = ['tariffs', 0];
 
 describe('CDR schema: spec examples', () => {
   it('the CDR example of tag 2.1.1-d2 is not even JSON (trailing comma)', () => {
-    expect(() => JSON.parse(readFileSync(file('cdrs__cdr_object.json'), 'utf8'))).toThrow(SyntaxError);
+    expect(() => JSON.parse(readFileSync(exampleFile('cdrs__cdr_object.json'), 'utf8'))).toThrow(SyntaxError);
   });
 
   it('refuses the bugfix-branch CDR example exactly at location.country and the string price', () => {

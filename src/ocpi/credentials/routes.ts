@@ -6,7 +6,7 @@ import { methodNotAllowed, invalidParameters } from '../transport/errors.js';
 import type { OcpiRequest, OcpiRouter } from '../transport/router.js';
 import { validate } from '../transport/validate.js';
 import { ourCredentials } from './ours.js';
-import { fetchPeer } from './peer.js';
+import { fetchPeer, type PeerInfo } from './peer.js';
 import { Credentials } from './schema.js';
 
 const ALLOW = ['GET', 'POST', 'PUT', 'DELETE'];
@@ -72,19 +72,7 @@ async function register({ deps, principal, body, now }: OcpiRequest) {
   const peer = await fetchPeer(deps, creds.url, creds.token, key);
   const tokenC = newToken();
   const time = new Date(now).toISOString();
-  const party: Party = {
-    key,
-    country_code: creds.country_code,
-    party_id: creds.party_id,
-    business_details: creds.business_details,
-    ...peer,
-    incoming_token_hash: hashToken(tokenC),
-    incoming_token_hint: tokenC.slice(-4),
-    outgoing_token: creds.token,
-    initiated_by: 'cpo',
-    registered_at: time,
-    updated_at: time,
-  };
+  const party: Party = { ...fromCredentials(creds, peer, tokenC, time), initiated_by: 'cpo', registered_at: time };
   if (deps.parties.get(key)) throw methodNotAllowed(`Party ${key} registered meanwhile`, ALLOW);
   await deps.parties.save(party, { consumeRegistrationToken: true });
   deps.log.info('party registered', { party: key, initiated_by: 'cpo' });
@@ -101,18 +89,7 @@ async function update({ deps, principal, body, now }: OcpiRequest) {
   }
   const peer = await fetchPeer(deps, creds.url, creds.token, key);
   const tokenC = newToken();
-  const party: Party = {
-    ...current,
-    key,
-    country_code: creds.country_code,
-    party_id: creds.party_id,
-    business_details: creds.business_details,
-    ...peer,
-    incoming_token_hash: hashToken(tokenC),
-    incoming_token_hint: tokenC.slice(-4),
-    outgoing_token: creds.token,
-    updated_at: new Date(now).toISOString(),
-  };
+  const party: Party = { ...current, ...fromCredentials(creds, peer, tokenC, new Date(now).toISOString()) };
   await deps.parties.save(party, { replacesKey: current.key });
   deps.log.info('party updated its credentials', { party: key });
   return { data: ourCredentials(deps.config, tokenC) };
@@ -125,3 +102,17 @@ async function unregister({ deps, principal }: OcpiRequest) {
   return { data: null };
 }
 
+/** The party fields a credentials object, the peer's endpoints and the token we issue determine. */
+function fromCredentials(creds: Credentials, peer: PeerInfo, tokenC: string, time: string) {
+  return {
+    key: partyKey(creds.country_code, creds.party_id),
+    country_code: creds.country_code,
+    party_id: creds.party_id,
+    business_details: creds.business_details,
+    ...peer,
+    incoming_token_hash: hashToken(tokenC),
+    incoming_token_hint: tokenC.slice(-4),
+    outgoing_token: creds.token,
+    updated_at: time,
+  };
+}

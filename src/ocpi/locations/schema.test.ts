@@ -1,39 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { example, without, withValue, issuePaths, issuesAt, type Path } from '../schema-testing.js';
 import { ConnectorPatch, EnergyMix, EVSE, EvsePatch, Hours, Location, LocationPatch, RegularHours } from './schema.js';
 
-type Path = (string | number)[];
-const example = (file: string): any => JSON.parse(readFileSync(path.resolve(process.cwd(), '../shared/ocpi-examples', file), 'utf8'));
 
-function at(obj: any, p: Path): { parent: any; key: string | number } {
-  let parent = obj;
-  for (const k of p.slice(0, -1)) parent = parent[k];
-  return { parent, key: p[p.length - 1] as string | number };
-}
-function without(obj: unknown, p: Path): unknown {
-  const copy = structuredClone(obj);
-  const { parent, key } = at(copy, p);
-  delete parent[key];
-  return copy;
-}
-function withValue(obj: unknown, p: Path, value: unknown): unknown {
-  const copy = structuredClone(obj);
-  const { parent, key } = at(copy, p);
-  parent[key] = value;
-  return copy;
-}
-/** Messages of the issues at exactly `p`, joined. */
-function issuesAt(schema: z.ZodType, input: unknown, p: Path): string {
-  const r = schema.safeParse(input);
-  const at = r.success ? [] : r.error.issues.filter((i) => JSON.stringify(i.path) === JSON.stringify(p));
-  return at.map((i) => i.message).join('; ');
-}
-function issuePaths(schema: z.ZodType, input: unknown): Path[] {
-  const r = schema.safeParse(input);
-  return r.success ? [] : r.error.issues.map((i) => i.path as Path);
-}
 
 // The spec's Location example, enriched with every optional class so each field can be broken once.
 const validLocation = (): any => ({

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { example } from '../schema-testing.js';
 import { checkTariffPolicy } from './policy.js';
 import { Tariff, TariffPatch } from './schema.js';
 
-const example = (file: string): unknown => JSON.parse(readFileSync(path.resolve(process.cwd(), '../shared/ocpi-examples', file), 'utf8'));
 
 describe('checkTariffPolicy', () => {
   it('finds PARKING_TIME, min_power and max_power in the spec complex tariff, with exact paths', () => {

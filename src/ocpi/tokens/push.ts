@@ -8,6 +8,7 @@
 // after base * 2^(attempt-1) ms (capped), up to maxAttempts in all; then it is given up and
 // shown as such. Timers are unref'd and cancelled by close(). Every exchange is journaled by
 // the client; the per-party status below is in memory (GET /admin/tokens/pushes).
+import type { Config } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { envelopeData } from '../client.js';
 import type { Party } from '../parties.js';
@@ -75,19 +76,9 @@ interface PutOutcome {
   permanent?: boolean;
 }
 
-/** Settings: config keys pushRetryBaseMs / pushRetryMaxAttempts if the config has them, then env, then defaults. */
-export function pushSettings(config: object, env: Record<string, string | undefined> = process.env): PushSettings {
-  const c = config as { pushRetryBaseMs?: number; pushRetryMaxAttempts?: number };
-  const num = (v: unknown, fallback: number) => {
-    const n = Number(v);
-    return v !== undefined && v !== '' && Number.isFinite(n) && n >= 0 ? n : fallback;
-  };
-  return {
-    baseMs: num(c.pushRetryBaseMs ?? env.PUSH_RETRY_BASE_MS, 1000),
-    maxAttempts: Math.max(1, Math.floor(num(c.pushRetryMaxAttempts ?? env.PUSH_RETRY_MAX_ATTEMPTS, 6))),
-    maxDelayMs: 300_000,
-    concurrency: 8,
-  };
+/** Retry settings from PUSH_RETRY_BASE_MS / PUSH_RETRY_MAX_ATTEMPTS (config.ts). */
+export function pushSettings(config: Pick<Config, 'pushRetryBaseMs' | 'pushRetryMaxAttempts'>): PushSettings {
+  return { baseMs: config.pushRetryBaseMs, maxAttempts: config.pushRetryMaxAttempts, maxDelayMs: 300_000, concurrency: 8 };
 }
 
 /** The CPO's tokens endpoint, or null when it offers none. */

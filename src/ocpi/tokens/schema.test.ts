@@ -1,38 +1,9 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { example, without, withValue, issuePaths, issuesAt, type Path } from '../schema-testing.js';
 import { z } from 'zod';
 import { AuthorizationInfo, LocationReferences, Token, TokenPatch } from './schema.js';
 
-type Path = (string | number)[];
-const example = (file: string): any => JSON.parse(readFileSync(path.resolve(process.cwd(), '../shared/ocpi-examples', file), 'utf8'));
 
-function at(obj: any, p: Path): { parent: any; key: string | number } {
-  let parent = obj;
-  for (const k of p.slice(0, -1)) parent = parent[k];
-  return { parent, key: p[p.length - 1] as string | number };
-}
-function without(obj: unknown, p: Path): unknown {
-  const copy = structuredClone(obj);
-  const { parent, key } = at(copy, p);
-  delete parent[key];
-  return copy;
-}
-function withValue(obj: unknown, p: Path, value: unknown): unknown {
-  const copy = structuredClone(obj);
-  const { parent, key } = at(copy, p);
-  parent[key] = value;
-  return copy;
-}
-function issuePaths(schema: z.ZodType, input: unknown): Path[] {
-  const r = schema.safeParse(input);
-  return r.success ? [] : r.error.issues.map((i) => i.path as Path);
-}
-function issuesAt(schema: z.ZodType, input: unknown, p: Path): string {
-  const r = schema.safeParse(input);
-  const found = r.success ? [] : r.error.issues.filter((i) => JSON.stringify(i.path) === JSON.stringify(p));
-  return found.map((i) => i.message).join('; ');
-}
 
 const baseToken = (): any => ({ ...example('tokens__token_object.json'), language: 'nl' });
 const baseAuth = (): any => ({

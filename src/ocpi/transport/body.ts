@@ -2,6 +2,7 @@
 // valid UTF-8 and JSON (400/2001), bounded nesting, no prototype-polluting keys.
 import { badJson, OcpiError, payloadTooLarge } from './errors.js';
 import { OcpiStatus } from './status.js';
+import { readLimited } from './stream.js';
 
 export interface BodyLimits {
   maxBytes: number;
@@ -19,21 +20,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export async function readText(req: Request, maxBytes: number): Promise<string> {
   const declared = req.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw payloadTooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
+  const bytes = await readLimited(req.body, maxBytes, () => payloadTooLarge(maxBytes));
   try {
     return decoder.decode(bytes);
   } catch {

@@ -7,10 +7,17 @@ import { notFound } from './errors.js';
 import { authenticate } from './router.js';
 import { sendError } from './respond.js';
 
-export function ocpiJournal(deps: Deps): MiddlewareHandler {
+/**
+ * A journal entry (and a log line) for every inbound request of a protocol, with both bodies as
+ * the handlers stashed them. `identify` may name the caller early (OIOI knows it from its key),
+ * so fault rules filtered by party match it.
+ */
+export function inboundJournal(deps: Deps, protocol: 'ocpi' | 'oioi', identify?: (c: Context) => string | undefined): MiddlewareHandler {
   return async (c, next) => {
     const id = deps.journal.newId();
     c.set('requestId', id);
+    const early = identify?.(c);
+    if (early) c.set('party', early);
     const started = performance.now();
     const time = new Date(deps.clock.now()).toISOString();
     try {
@@ -27,7 +34,7 @@ export function ocpiJournal(deps: Deps): MiddlewareHandler {
         id,
         time,
         direction: 'inbound',
-        protocol: 'ocpi',
+        protocol,
         ...(party ? { party } : {}),
         method: c.req.method,
         url: c.req.url,
@@ -39,10 +46,12 @@ export function ocpiJournal(deps: Deps): MiddlewareHandler {
         response: { headers: Object.fromEntries(c.res.headers), ...deps.journal.body(c.get('journalResponseBody')) },
         ...(fault ? { fault } : {}),
       });
-      deps.log.info('ocpi', { id, method: c.req.method, path: c.req.path, status, ocpi_status: ocpiStatus, ms: duration, party });
+      deps.log.info(protocol, { id, method: c.req.method, path: c.req.path, status, ocpi_status: ocpiStatus, ms: duration, party });
     }
   };
 }
+
+export const ocpiJournal = (deps: Deps) => inboundJournal(deps, 'ocpi');
 
 const UNSUPPORTED_MODULES: Record<string, string> = {
   sessions: 'Plugsurfing does not support the Sessions module (not in its version details): CDRs are the only session data it takes',

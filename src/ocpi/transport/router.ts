@@ -87,6 +87,8 @@ export class OcpiRouter {
       paths.set(full, [...(paths.get(full) ?? []), route.method]);
       app.on(route.method, full, (c) => this.handle(c, deps, route));
     }
+    // A path may exist only to refuse (e.g. the CDR URL of a Location header): no method allowed.
+    for (const u of this.unsupported) if (!paths.has(OCPI_BASE + u.path)) paths.set(OCPI_BASE + u.path, []);
     for (const [full, methods] of paths) {
       const refusals = this.unsupported.filter((u) => OCPI_BASE + u.path === full);
       app.all(full, async (c) => {
