@@ -86,7 +86,6 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
 
   const ocpi = buildOcpiRouter();
   app.use(`${OCPI_BASE}/*`, ocpiJournal(deps));
-  app.use(OCPI_BASE, ocpiJournal(deps));
   // After the journal (it records which rule fired), before the routes (a fault stores nothing).
   // `/ocpi/*` also matches `/ocpi` itself in Hono: registering it once keeps `times` exact.
   app.use(`${OCPI_BASE}/*`, faultMiddleware(deps));

@@ -4,6 +4,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createSimulator, type Simulator, type SimulatorOptions } from './app.js';
 import type { Config } from './config.js';
 
+/** How long in-flight requests may run after a stop before their connections are cut. */
+const STOP_GRACE_MS = 1500;
+
 export interface RunningSimulator extends Simulator {
   server: ServerType;
   /** e.g. http://127.0.0.1:4000 */
@@ -31,8 +34,11 @@ export async function startServer(config: Config, options: SimulatorOptions = {}
     stopping ??= (async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        // Idle keep-alive sockets would hold close() open.
-        (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        // Idle keep-alive sockets would hold close() open; requests in flight get a grace period
+        // (their writes are acknowledged only once durable), then their connections are cut.
+        const http = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+        http.closeIdleConnections?.();
+        setTimeout(() => http.closeAllConnections?.(), STOP_GRACE_MS).unref();
       });
       await sim.close();
     })();
