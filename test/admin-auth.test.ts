@@ -59,6 +59,12 @@ describe('with ADMIN_TOKEN', () => {
     const events = await sim.fetch('/admin/events', { headers: auth, signal: AbortSignal.timeout(2000) });
     expect(events.status).toBe(200);
     await events.body?.cancel();
+    // EventSource cannot send headers: the event stream (only) takes ?access_token=.
+    const byQuery = await sim.fetch(`/admin/events?access_token=${ADMIN_TOKEN}`, { signal: AbortSignal.timeout(2000) });
+    expect(byQuery.status).toBe(200);
+    await byQuery.body?.cancel();
+    expect((await sim.fetch('/admin/events?access_token=wrong-token')).status).toBe(401);
+    expect((await sim.call('GET', `/admin/config?access_token=${ADMIN_TOKEN}`)).status).toBe(401);
     expect((await sim.call('GET', '/ocpi/versions', { token: sim.deps.config.registrationToken })).status).toBe(200);
     // The docs stay public: they hold no secret.
     expect((await sim.fetch('/openapi.json')).status).toBe(200);

@@ -45,8 +45,10 @@ export function adminAuth(deps: Deps): MiddlewareHandler {
   return async (c, next) => {
     if (expected) {
       const header = c.req.header('authorization') ?? '';
-      const m = /^Bearer (.+)$/.exec(header.trim());
-      if (!m || !timingSafeEqual(digest(m[1] as string), expected)) {
+      // EventSource cannot send headers: the event stream also takes ?access_token=.
+      const presented =
+        /^Bearer (.+)$/.exec(header.trim())?.[1] ?? (c.req.path === '/admin/events' ? c.req.query('access_token') : undefined);
+      if (!presented || !timingSafeEqual(digest(presented), expected)) {
         return c.json({ error: { status: 401, message: 'Admin API: missing or wrong "Authorization: Bearer <ADMIN_TOKEN>"' } }, 401, {
           'WWW-Authenticate': 'Bearer',
         });
