@@ -11,6 +11,7 @@ import { loadFaultsFile } from './faults/file.js';
 import { faultMiddleware } from './faults/inbound.js';
 import { FaultInterceptor } from './faults/outbound.js';
 import { mountOpenApi } from './openapi/routes.js';
+import { mountDashboard } from './dashboard/routes.js';
 import { Journal } from './journal/journal.js';
 import { createLogger, type Logger } from './log.js';
 import { OcpiClient } from './ocpi/client.js';
@@ -99,6 +100,7 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
   const admin = buildAdminRouter();
   admin.mount(app, deps);
   mountOpenApi(app, { ocpi, admin });
+  mountDashboard(app, deps);
 
   app.notFound((c) =>
     c.req.path.startsWith(OCPI_BASE) ? ocpiNotFound(deps)(c, async () => {}) as Promise<Response> : c.json({ error: { status: 404, message: `No route ${c.req.method} ${c.req.path}` } }, 404),

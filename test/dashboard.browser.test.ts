@@ -1,0 +1,66 @@
+// The dashboard in a real headless browser (Debian chromium): what a CPO engineer sees and clicks.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from './helpers/browser.js';
+import { startSim, type TestSim } from './helpers/sim.js';
+import { location } from './locations-fixtures.js';
+
+let browser: Browser;
+let sim: TestSim;
+let token: string;
+let page: Page;
+
+describe.skipIf(!hasChromium)('dashboard (chromium at /usr/bin/chromium)', () => {
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 30_000);
+  afterAll(() => browser?.close());
+  beforeEach(async () => {
+    sim = await startSim();
+    ({ token } = await sim.addParty('NL', 'TNM'));
+    page = await browser.newPage();
+  });
+  afterEach(async () => {
+    await page.close();
+    await sim.stop();
+  });
+
+  const open = async () => {
+    await page.goto(`${sim.url}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+  };
+
+  it('shows a location pushed over OCPI, live', async () => {
+    await open();
+    const put = await sim.call('PUT', '/ocpi/2.1.1/locations/NL/TNM/DASH-LOC-1', { token, json: location('DASH-LOC-1', { name: 'Dashboard Square' }) });
+    expect(put.body.status_code).toBe(1000);
+    const locations = page.locator('[data-body="locations"]');
+    await expect.poll(() => locations.textContent(), { timeout: 10_000 }).toContain('DASH-LOC-1');
+    expect(await locations.textContent()).toContain('Dashboard Square');
+    // And the live journal shows the PUT.
+    await expect.poll(() => page.locator('[data-body="journal"]').textContent(), { timeout: 10_000 }).toContain('/ocpi/2.1.1/locations/NL/TNM/DASH-LOC-1');
+  });
+
+  it('switching a scenario on from the page makes the next OCPI request fail', async () => {
+    await open();
+    await page.click('[data-scenario="plugsurfing-down"]');
+    await page.waitForSelector('[data-scenario-off="plugsurfing-down"]');
+    const res = await sim.call('GET', '/ocpi/versions', { token });
+    expect(res.status).toBe(503);
+    // Switch it off again from the page: the simulator answers again.
+    await page.click('[data-scenario-off="plugsurfing-down"]');
+    await page.waitForSelector('[data-scenario="plugsurfing-down"]');
+    expect((await sim.call('GET', '/ocpi/versions', { token })).status).toBe(200);
+  });
+
+  it('blocking a token from the page makes the next authorization answer BLOCKED', async () => {
+    await sim.call('PUT', '/ocpi/2.1.1/locations/NL/TNM/LOC1', { token, json: location('LOC1') });
+    const authorize = () =>
+      sim.call('POST', '/ocpi/2.1.1/tokens/PS-RFID-ALLOWED-01/authorize', { token, json: { location_id: 'LOC1' } });
+    expect((await authorize()).body.data.allowed).toBe('ALLOWED');
+    await open();
+    await page.click('[data-block="PS-RFID-ALLOWED-01"]');
+    await page.waitForSelector('[data-unblock="PS-RFID-ALLOWED-01"]');
+    expect((await authorize()).body.data.allowed).toBe('BLOCKED');
+  });
+});
