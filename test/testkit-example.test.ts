@@ -16,7 +16,7 @@ const ocpi = (method: string, path: string, body?: unknown) =>
     method,
     headers: { Authorization: `Token ${token}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
-  }).then((res) => res.json());
+  }).then((res) => res.json() as Promise<any>);
 
 const location = {
   id: 'LOC1', type: 'ON_STREET', address: 'Stationsplein 1', city: 'Amsterdam', postal_code: '1012AB',
