@@ -22,6 +22,7 @@ import { registerTokenRoutes } from './ocpi/tokens/routes.js';
 import { stopPusher } from './ocpi/tokens/push.js';
 import { mountOioi, stopOioi } from './oioi/routes.js';
 import { registerCdrRoutes } from './ocpi/cdrs/routes.js';
+import { loadFixturesFile } from './fixtures/file.js';
 import { seedFixtures } from './fixtures/index.js';
 import { PartyRegistry } from './ocpi/parties.js';
 import { ocpiJournal, ocpiNotFound } from './ocpi/transport/middleware.js';
@@ -81,6 +82,7 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
   };
   deps.client.interceptor = new FaultInterceptor(deps);
   await seedFixtures(deps);
+  if (config.fixturesFile) await loadFixturesFile(deps, config.fixturesFile);
 
   const app = new Hono();
   app.get('/health', (c) => c.json({ status: 'ok', store: store.kind }));
