@@ -11,6 +11,7 @@ const sim = await startSim({ logLevel: 'silent' });
 const demo = resolve(import.meta.dirname, 'demo.ts');
 if (existsSync(demo)) {
   const { runDemo } = (await import(demo)) as { runDemo?: (url: string) => Promise<unknown> };
+  sim.clock.set(Date.now()); // the demo's CDRs use the real time
   if (runDemo) await runDemo(sim.url);
 } else {
   const { token } = await sim.addParty('NL', 'TNM');
@@ -32,7 +33,7 @@ const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
 await page.goto(`${sim.url}/`);
 await page.waitForSelector('body[data-ready="true"]');
 await page.waitForTimeout(800);
-await page.screenshot({ path: out, fullPage: false });
+await page.screenshot({ path: out, fullPage: true });
 await browser.close();
 await sim.stop();
 console.log(`dashboard screenshot: ${out}`);
