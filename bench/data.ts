@@ -84,7 +84,12 @@ export const TARIFF_ID = 'TARIFF-AC-1';
 
 /** The tariff every bench connector names (pushed before the locations, as a CPO's sync does). */
 export function tariff() {
-  return { id: TARIFF_ID, currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.42, step_size: 1 }] }], last_updated: STAMP };
+  return {
+    id: TARIFF_ID,
+    currency: 'EUR',
+    elements: [{ price_components: [{ type: 'ENERGY', price: 0.42, step_size: 1 }] }],
+    last_updated: STAMP,
+  };
 }
 
 /** A Plugsurfing token as the admin API and the store take it. */
@@ -122,7 +127,15 @@ export function cdr(id: string, n: number, stored: number, prefix: string) {
     location: { ...full, evses: [used] },
     meter_id: 'M-1',
     currency: 'EUR',
-    charging_periods: [{ start_date_time: '2024-05-01T10:00:00Z', dimensions: [{ type: 'ENERGY', volume: 12.5 }, { type: 'TIME', volume: 1 }] }],
+    charging_periods: [
+      {
+        start_date_time: '2024-05-01T10:00:00Z',
+        dimensions: [
+          { type: 'ENERGY', volume: 12.5 },
+          { type: 'TIME', volume: 1 },
+        ],
+      },
+    ],
     total_cost: 5.25,
     total_energy: 12.5,
     total_time: 1,

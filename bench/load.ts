@@ -1,5 +1,6 @@
 // autocannon, bounded in time, after a short warm-up; and a sample check that a scenario's
 // requests really succeed (OCPI errors answer HTTP 200, so non-2xx alone would not tell).
+import { Agent, request as httpRequest } from 'node:http';
 import autocannon from 'autocannon';
 
 export interface Request {
@@ -34,8 +35,6 @@ export interface LoadOptions {
   connections: number;
   seconds: number;
   warmupSeconds: number;
-  /** Send exactly this many requests instead of running for `seconds` (no warm-up). */
-  amount?: number;
 }
 
 function headersOf(token: string | undefined, withBody: boolean): Record<string, string> {
@@ -57,13 +56,12 @@ function cannon(s: Scenario, o: LoadOptions, seconds: number, counter: { i: numb
           return { ...req, method: r.method, path: r.path, body: r.body } as autocannon.Request;
         },
       };
-  const bound = o.amount ? { amount: o.amount } : { duration: seconds };
-  return autocannon({ url: o.url, connections: o.connections, ...bound, requests: [request] });
+  return autocannon({ url: o.url, connections: o.connections, duration: seconds, requests: [request] });
 }
 
 /** Warm up, then measure; `onStart` runs between the two. */
 export async function measure(s: Scenario, o: LoadOptions, counter = { i: 0 }, onStart?: () => void): Promise<LoadResult> {
-  if (o.warmupSeconds > 0 && !o.amount) await cannon(s, { ...o, amount: 0 }, o.warmupSeconds, counter);
+  if (o.warmupSeconds > 0) await cannon(s, o, o.warmupSeconds, counter);
   onStart?.();
   const started = performance.now();
   const r = await cannon(s, o, o.seconds, counter);
@@ -76,6 +74,42 @@ export async function measure(s: Scenario, o: LoadOptions, counter = { i: 0 }, o
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
   };
+}
+
+/**
+ * `n` requests one after the other on one keep-alive connection, as a CPO's first sync would
+ * send them (autocannon's `amount` mode ends on a whole-second tick, too coarse for a wall time).
+ */
+export async function sequential(s: Scenario, o: Pick<LoadOptions, 'url' | 'token'>, n: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const started = performance.now();
+  for (let i = 0; i < n; i++) {
+    const r = s.next(i);
+    const t = performance.now();
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(o.url + r.path, { method: r.method, agent, headers: headersOf(o.token, r.body !== undefined) }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(r.body);
+      });
+      if (status < 200 || status >= 300) non2xx++;
+    } catch {
+      errors++;
+    }
+    latencies.push(performance.now() - t);
+  }
+  const wallMs = performance.now() - started;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round((latencies[Math.floor(q * (latencies.length - 1))] ?? 0) * 100) / 100;
+  return { wallMs, rps: (n * 1000) / wallMs, p50: at(0.5), p99: at(0.99), requests: n, non2xx, errors };
 }
 
 /** Send `n` requests of the scenario one by one and check every answer. */

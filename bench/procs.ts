@@ -30,6 +30,13 @@ function freePort(): Promise<number> {
   });
 }
 
+const running = new Set<ChildProcess>();
+
+/** SIGKILL every server still running (after an error). */
+export function stopAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 async function startProcess(args: string[], env: Record<string, string>, healthPath: string): Promise<Proc> {
   const port = await freePort();
   const started = performance.now();
@@ -41,7 +48,9 @@ async function startProcess(args: string[], env: Record<string, string>, healthP
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
+  running.add(child);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  void exited.then(() => running.delete(child));
   let dead = false;
   void exited.then(() => (dead = true));
   const url = `http://127.0.0.1:${port}`;
@@ -80,11 +89,20 @@ export interface SimOptions {
 
 /** The built simulator on the default file store, LOG_LEVEL=warn (a log line per request would dominate). */
 export function startSim(o: SimOptions): Promise<Proc> {
-  return startProcess([...(o.nodeFlags ?? []), resolve(ROOT, 'dist/cli.js')], { LOG_LEVEL: 'warn', DB_FILE: o.dbFile, ...o.env }, '/health');
+  return startProcess(
+    [...(o.nodeFlags ?? []), resolve(ROOT, 'dist/cli.js')],
+    { LOG_LEVEL: 'warn', DB_FILE: o.dbFile, ...o.env },
+    '/health',
+  );
 }
 
 export function startBare(): Promise<Proc> {
   return startProcess([resolve(ROOT, 'bench/bare.mjs')], {}, '/');
+}
+
+/** The same document from a plain Hono app: the framework's own ceiling, for reference. */
+export function startHono(): Promise<Proc> {
+  return startProcess([resolve(ROOT, 'bench/hono.mjs')], {}, '/');
 }
 
 /** Resident and peak resident memory of a process, in MB (Linux). */
@@ -94,9 +112,9 @@ export function memoryMb(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-/** CPU seconds (user + system) a process has used so far (Linux; clock ticks of 10 ms). */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds (user + system) a process, or only its main (event loop) thread, has used so far (Linux; 10 ms ticks). */
+export function cpuSeconds(pid: number, mainThreadOnly = false): number {
+  const stat = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }

@@ -39,7 +39,10 @@ export function summarise(file: string, top = 25): string {
   let idle = 0;
   for (const [id, us] of self) {
     const { functionName, url, lineNumber } = (byId.get(id) as Node).callFrame;
-    if (functionName === '(idle)') idle += us;
+    if (functionName === '(idle)') {
+      idle += us;
+      continue;
+    }
     const name = `${functionName || '(anonymous)'} ${where(url)}${url ? `:${lineNumber + 1}` : ''}`;
     fn.set(name, (fn.get(name) ?? 0) + us);
     files.set(where(url), (files.get(where(url)) ?? 0) + us);
@@ -61,7 +64,6 @@ export function summarise(file: string, top = 25): string {
   const pct = (us: number) => `${((100 * us) / busy).toFixed(1).padStart(5)}%`;
   const rows = (m: Map<string, number>) =>
     [...m]
-      .filter(([k]) => !k.startsWith('(idle)'))
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([k, us]) => `  ${pct(us)}  ${k}`);

@@ -8,16 +8,17 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type FakeCpo, register, startFakeCpo } from './cpo.js';
 import { CPO, locationBytes, TARIFF_ID, tariff, token, writeSnapshot } from './data.js';
-import { type LoadOptions, type LoadResult, measure, sample, type Scenario } from './load.js';
-import { cpuSeconds, memoryMb, type Proc, ROOT, startBare, startSim } from './procs.js';
+import { type LoadOptions, type LoadResult, measure, sample, type Scenario, sequential } from './load.js';
+import { cpuSeconds, memoryMb, type Proc, ROOT, startBare, startHono, startSim, stopAll } from './procs.js';
 import { summarise } from './profile.js';
 import * as S from './scenarios.js';
 import { report, type Metrics, median } from './report.js';
 
 const { values: args } = parseArgs({
+  strict: true,
   options: {
     runs: { type: 'string', default: '1' },
-    seconds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '4' },
     warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '50' },
     small: { type: 'string', default: '100' },
@@ -71,7 +72,11 @@ async function simWith(label: string, stored: number, tokens: number): Promise<R
       [n, n + 1, n + 2, n + 3]
         .filter((k) => k < tokens)
         .map(async (k) => {
-          const res = await fetch(`${proc.url}/admin/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(token(k)) });
+          const res = await fetch(`${proc.url}/admin/tokens`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(token(k)),
+          });
           if (res.status >= 300) throw new Error(`POST /admin/tokens: HTTP ${res.status} ${await res.text()}`);
         }),
     );
@@ -102,26 +107,42 @@ async function simWith(label: string, stored: number, tokens: number): Promise<R
   };
 }
 
-/** How many findings the simulator recorded (the bench's requests should produce none). */
-async function findings(url: string): Promise<number> {
+/** How many findings the simulator recorded, and the rule of the newest (the bench's requests should produce none). */
+async function findings(url: string): Promise<{ total: number; rule?: string }> {
   const res = await fetch(`${url}/admin/findings?limit=1`);
-  return ((await res.json()) as { total: number }).total;
+  const body = (await res.json()) as { total: number; items: { rule: string }[] };
+  return { total: body.total, ...(body.items[0] ? { rule: body.items[0].rule } : {}) };
 }
 
 /** One scenario against a server process: throughput, latency, and the server's CPU time per request. */
 async function scenario(m: Metrics, key: string, s: Scenario, o: LoadOptions, pid: number): Promise<LoadResult> {
   const counter = { i: 0 };
+  const sim = key !== 'bare' && key !== 'hono';
+  const before = sim ? await findings(o.url) : undefined;
   await sample(s, o, 3, counter);
   let cpu0 = 0;
-  const r = await measure(s, o, counter, () => (cpu0 = cpuSeconds(pid)));
+  let main0 = 0;
+  const r = await measure(s, o, counter, () => {
+    cpu0 = cpuSeconds(pid);
+    main0 = cpuSeconds(pid, true);
+  });
   const cpuUs = ((cpuSeconds(pid) - cpu0) * 1e6) / r.requests;
+  const mainUs = ((cpuSeconds(pid, true) - main0) * 1e6) / r.requests;
   await sample(s, o, 2, counter);
   m[`${key}.rps`] = r.rps;
   m[`${key}.p50`] = r.p50;
   m[`${key}.p99`] = r.p99;
   m[`${key}.cpu_us`] = cpuUs;
+  m[`${key}.main_us`] = mainUs;
   if (r.non2xx + r.errors > 0) m[`${key}.failed`] = r.non2xx + r.errors;
-  log(`  ${s.name.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ${cpuUs.toFixed(0)} us CPU/req  (${r.requests} requests${r.non2xx + r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''})`);
+  const after = before && (await findings(o.url));
+  if (before && after && after.total > before.total) {
+    m[`${key}.findings`] = after.total - before.total;
+    log(`  (${after.total - before.total} findings recorded, e.g. ${after.rule}: the bench's requests should be clean)`);
+  }
+  log(
+    `  ${s.name.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ${cpuUs.toFixed(0)} us CPU/req (main thread ${mainUs.toFixed(0)})  (${r.requests} requests${r.non2xx + r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''})`,
+  );
   return r;
 }
 
@@ -135,6 +156,10 @@ async function oneRun(run: number): Promise<Metrics> {
   await bare.stop();
 
   if (want('main')) {
+    const hono = await startHono();
+    await scenario(m, 'hono', { ...S.bare, name: 'hono GET (ref.)' }, load(hono.url), hono.pid);
+    await hono.stop();
+
     log(`run ${run}: simulator, ${SMALL} locations stored`);
     const sim = await simWith('main', SMALL, S.BENCH_TOKENS);
     const o = load(sim.proc.url, sim.token);
@@ -149,8 +174,6 @@ async function oneRun(run: number): Promise<Metrics> {
     ];
     for (const [key, s] of list) if (wantScenario(key)) await scenario(m, key, s, o, sim.proc.pid);
     m['main.rss_mb'] = memoryMb(sim.proc.pid).rss;
-    m['main.findings'] = await findings(sim.proc.url);
-    if (m['main.findings']) log(`  (${m['main.findings']} findings recorded: see GET /admin/findings)`);
     await sim.stop();
   }
 
@@ -165,20 +188,27 @@ async function oneRun(run: number): Promise<Metrics> {
     const mem = memoryMb(sim.proc.pid);
     m['scale.rss_mb'] = mem.rss;
     m['scale.peak_rss_mb'] = mem.peak;
-    log(`  start-up ${m['scale.startup_ms']?.toFixed(0)} ms; RSS ${m['scale.rss_start_mb']?.toFixed(0)} MB after start, ${mem.rss.toFixed(0)} MB after load (peak ${mem.peak.toFixed(0)} MB)`);
+    log(
+      `  start-up ${m['scale.startup_ms']?.toFixed(0)} ms; RSS ${m['scale.rss_start_mb']?.toFixed(0)} MB after start, ${mem.rss.toFixed(0)} MB after load (peak ${mem.peak.toFixed(0)} MB)`,
+    );
     await sim.stop();
   }
 
   if (want('sync')) {
     log(`run ${run}: sequential initial sync of ${SYNC} locations (1 connection)`);
     const sim = await simWith('sync', 0, 0);
-    const o = { ...load(sim.proc.url, sim.token), connections: 1, amount: SYNC };
-    const r = await measure(S.put(`S${tag}`), o);
+    await sample(S.put(`Z${tag}`), { url: sim.proc.url, token: sim.token }, 2);
+    const main0 = cpuSeconds(sim.proc.pid, true);
+    const r = await sequential(S.put(`S${tag}`), { url: sim.proc.url, token: sim.token }, SYNC);
+    // The rest of the wall time is waiting: the disk (write + fdatasync per PUT), the thread pool, the network.
+    m['sync.main_us'] = ((cpuSeconds(sim.proc.pid, true) - main0) * 1e6) / SYNC;
     m['sync.wall_s'] = r.wallMs / 1000;
     m['sync.p50'] = r.p50;
     m['sync.p99'] = r.p99;
     if (r.non2xx + r.errors > 0) m['sync.failed'] = r.non2xx + r.errors;
-    log(`  ${SYNC} PUTs in ${(r.wallMs / 1000).toFixed(2)} s (p50 ${r.p50} ms, p99 ${r.p99} ms)`);
+    log(
+      `  ${SYNC} PUTs in ${(r.wallMs / 1000).toFixed(2)} s (p50 ${r.p50} ms, p99 ${r.p99} ms; simulator main thread busy ${m['sync.main_us'].toFixed(0)} us per PUT)`,
+    );
     await sim.stop();
   }
   return m;
@@ -194,9 +224,14 @@ async function main(): Promise<void> {
       log('WARNING: the build reported errors; benchmarking the JavaScript it emitted');
     }
   }
-  if (args.profile) mkdirSync(profileDir, { recursive: true });
+  if (args.profile) {
+    rmSync(profileDir, { recursive: true, force: true });
+    mkdirSync(profileDir, { recursive: true });
+  }
   const started = Date.now();
-  log(`simulator: node dist/cli.js, file store on a temporary DB_FILE, LOG_LEVEL=warn; ${args.connections} connections, ${args.seconds} s (+${args.warmup} s warm-up) per scenario; ${RUNS} run(s)`);
+  log(
+    `simulator: node dist/cli.js, file store on a temporary DB_FILE, LOG_LEVEL=warn; ${args.connections} connections, ${args.seconds} s (+${args.warmup} s warm-up) per scenario; ${RUNS} run(s)`,
+  );
   const runs: Metrics[] = [];
   for (let run = 1; run <= RUNS; run++) runs.push(await oneRun(run));
   const med = median(runs);
@@ -213,6 +248,7 @@ async function main(): Promise<void> {
     log_level: 'warn',
     simulator: 'node dist/cli.js',
     bare: 'node bench/bare.mjs (156-byte JSON GET)',
+    hono: 'node bench/hono.mjs (the same document from a plain Hono app, reference only)',
     put_ids: 'a new location id per request',
   };
   const { table, targets } = report(med, { runs: RUNS, connections: num(args.connections), small: SMALL, large: LARGE, sync: SYNC });
@@ -229,7 +265,8 @@ async function main(): Promise<void> {
   };
   if (!only) writeFileSync(resolve(ROOT, args.out as string), `${JSON.stringify(result, null, 2)}\n`);
   else log(`(--only: ${args.out} not written)`);
-  if (args.profile) for (const f of readdirSync(profileDir).filter((n) => n.endsWith('.cpuprofile'))) console.log(`\n${summarise(join(profileDir, f))}`);
+  if (args.profile)
+    for (const f of readdirSync(profileDir).filter((n) => n.endsWith('.cpuprofile'))) console.log(`\n${summarise(join(profileDir, f))}`);
 }
 
 main()
@@ -237,4 +274,7 @@ main()
     console.error(err instanceof Error ? err.message : err);
     process.exitCode = 1;
   })
-  .finally(() => rmSync(work, { recursive: true, force: true }));
+  .finally(() => {
+    stopAll(); // after an error, servers still running would keep this process alive
+    rmSync(work, { recursive: true, force: true });
+  });

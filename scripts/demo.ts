@@ -4,6 +4,7 @@
 // (one rejected). `--url http://host:port` (default http://localhost:4000) or `--start`.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Faker, en } from '@faker-js/faker';
 
@@ -30,12 +31,8 @@ export async function runDemo(url: string, options: { seed?: number; log?: (line
   const cpo = await startDemoCpo();
   try {
     // 1. Register with token A: the simulator fetches our versions and details, answers token C.
-    const reg = await call(url, TOKEN_A, 'POST', '/credentials', {
-      token: cpo.token, url: `${cpo.url}/ocpi/versions`, party_id: 'DMO', country_code: 'NL', business_details: { name: 'Demo CPO' },
-    });
-    if (reg.status_code !== 1000) throw new Error(`registration failed: ${reg.status_message}`);
-    const token = reg.data.token as string;
-    log(`registered as NL*DMO`);
+    const { party, token } = await register(url, cpo);
+    log(`registered as NL*${party}`);
     const summary: DemoSummary = { locations: 0, outsideTerritory: 0, tariffs: { accepted: 0, refused: 0 }, authorizations: {}, cdrs: { accepted: 0, rejected: 0 } };
 
     // 2. Tariffs: one Plugsurfing accepts, one it refuses (PARKING_TIME).
@@ -45,7 +42,7 @@ export async function runDemo(url: string, options: { seed?: number; log?: (line
       elements: [{ price_components: [{ type: 'ENERGY', price: 0.39, step_size: 1 }, { type, price: 2.0, step_size: 300 }] }],
     });
     for (const [id, type] of [['AC-STD', 'TIME'], ['PARKING', 'PARKING_TIME']] as const) {
-      const r = await call(url, token, 'PUT', `/tariffs/NL/DMO/${id}`, tariff(id, type));
+      const r = await call(url, token, 'PUT', `/tariffs/NL/${party}/${id}`, tariff(id, type));
       if (r.status_code === 1000) summary.tariffs.accepted++;
       else summary.tariffs.refused++;
     }
@@ -55,11 +52,11 @@ export async function runDemo(url: string, options: { seed?: number; log?: (line
       const [city, country, lat, lon] = PLACES[i % PLACES.length] as (typeof PLACES)[number];
       const id = `DEMO-${String(i).padStart(3, '0')}`;
       const evse = (n: number) => ({
-        uid: `${id}-E${n}`, evse_id: `NL*DMO*E${i}${n}`, status: faker.helpers.arrayElement(['AVAILABLE', 'AVAILABLE', 'CHARGING', 'OUTOFORDER']),
+        uid: `${id}-E${n}`, evse_id: `NL*${party}*E${i}${n}`, status: faker.helpers.arrayElement(['AVAILABLE', 'AVAILABLE', 'CHARGING', 'OUTOFORDER']),
         capabilities: ['RFID_READER'], last_updated: now,
         connectors: [{ id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', voltage: 230, amperage: 32, tariff_id: 'AC-STD', last_updated: now }],
       });
-      const r = await call(url, token, 'PUT', `/locations/NL/DMO/${id}`, {
+      const r = await call(url, token, 'PUT', `/locations/NL/${party}/${id}`, {
         id, type: 'ON_STREET', name: `${faker.location.street()} ${city}`, address: faker.location.streetAddress(), city,
         postal_code: faker.location.zipCode('#####'), country,
         coordinates: { latitude: (lat + faker.number.float({ min: -0.05, max: 0.05 })).toFixed(6), longitude: (lon + faker.number.float({ min: -0.05, max: 0.05 })).toFixed(6) },
@@ -81,8 +78,9 @@ export async function runDemo(url: string, options: { seed?: number; log?: (line
     await authorize('PS-RFID-ALLOWED-02', 'DEMO-008'); // Istanbul: outside the Territory -> NOT_ALLOWED
 
     // 5. CDRs: one after an ALLOWED (accepted), one for the session started after the refusal (rejected).
-    const tokens = (await fetch(`${url}/admin/tokens?limit=100`).then((r) => r.json())) as { items: { token: { uid: string; auth_id: string } }[] };
-    const authId = (uid: string) => tokens.items.find((t) => t.token.uid === uid)?.token.auth_id ?? uid;
+    // A CDR names its token by auth_id: read them as a CPO does, from our tokens module.
+    const tokens = (await call(url, token, 'GET', '/tokens?limit=100')).data as { uid: string; auth_id: string }[];
+    const authId = (uid: string) => tokens.find((t) => t.uid === uid)?.auth_id ?? uid;
     const cdr = (id: string, uid: string, locationId: string, minutesAgo: number) => {
       const start = new Date(Date.now() - minutesAgo * 60_000);
       const stop = new Date(start.getTime() + 3600_000);
@@ -113,6 +111,18 @@ export async function runDemo(url: string, options: { seed?: number; log?: (line
   } finally {
     await cpo.close();
   }
+}
+
+/** POST credentials as NL*DMO, or NL*DM1..DM9 when an earlier run (kept DB_FILE) holds the name. */
+async function register(url: string, cpo: { url: string; token: string }): Promise<{ party: string; token: string }> {
+  for (const party of ['DMO', 'DM1', 'DM2', 'DM3', 'DM4', 'DM5', 'DM6', 'DM7', 'DM8', 'DM9']) {
+    const reg = await call(url, TOKEN_A, 'POST', '/credentials', {
+      token: cpo.token, url: `${cpo.url}/ocpi/versions`, party_id: party, country_code: 'NL', business_details: { name: `Demo CPO ${party}` },
+    });
+    if (reg.status_code === 1000) return { party, token: reg.data.token as string };
+    if (!/already registered/.test(String(reg.status_message))) throw new Error(`registration failed: ${reg.status_message ?? `HTTP ${reg.status_code}`}`);
+  }
+  throw new Error('NL*DMO and NL*DM1..DM9 are all registered already: reset the simulator (POST /admin/reset) first');
 }
 
 async function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
@@ -159,13 +169,16 @@ async function main() {
     console.log(`simulator started: ${url} (dashboard ${url}/)`);
   }
   const started = Date.now();
-  await runDemo(url, { log: (l) => console.log(`demo: ${l}`) });
+  await runDemo(url, { log: (l) => console.log(`demo: ${l}`) }).catch((err: Error & { cause?: { code?: string } }) => {
+    if (err.cause?.code !== 'ECONNREFUSED') throw err;
+    throw new Error(`no simulator answers at ${url}: start one (npm start) or run the demo with --start`);
+  });
   console.log(`demo: done in ${((Date.now() - started) / 1000).toFixed(1)} s; open ${url}/ to see it`);
   if (stop && values.exit) await stop();
   else if (stop) console.log('Ctrl-C to stop the simulator');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err) => {
     console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

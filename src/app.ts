@@ -22,7 +22,6 @@ import { registerTokenRoutes } from './ocpi/tokens/routes.js';
 import { stopPusher } from './ocpi/tokens/push.js';
 import { mountOioi, stopOioi } from './oioi/routes.js';
 import { registerCdrRoutes } from './ocpi/cdrs/routes.js';
-import { loadFixturesFile } from './fixtures/file.js';
 import { seedFixtures } from './fixtures/index.js';
 import { PartyRegistry } from './ocpi/parties.js';
 import { ocpiJournal, ocpiNotFound } from './ocpi/transport/middleware.js';
@@ -81,8 +80,7 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
     faults,
   };
   deps.client.interceptor = new FaultInterceptor(deps);
-  await seedFixtures(deps);
-  if (config.fixturesFile) await loadFixturesFile(deps, config.fixturesFile);
+  await seedFixtures(deps); // also applies FIXTURES, the team's own file
 
   const app = new Hono();
   app.get('/health', (c) => c.json({ status: 'ok', store: store.kind }));

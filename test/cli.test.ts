@@ -1,6 +1,8 @@
 // The CLI as a user runs it: flags over env, --help/--version, one-line config errors, the banner.
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { type SimProcess, spawnSim } from './helpers/process.js';
 
@@ -46,4 +48,28 @@ it('a non-loopback HOST without ADMIN_TOKEN warns', async () => {
   proc = await spawnSim({ DB_FILE: ':memory:', HOST: '0.0.0.0', LOG_LEVEL: 'warn' });
   const p = proc;
   await expect.poll(() => p.output(), { timeout: 5000 }).toMatch(/not a loopback address and ADMIN_TOKEN is not set/);
+});
+
+it('--fixtures and --faults: a broken file stops the start with one line naming the file and the JSON path', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'emp-sim-cli-'));
+  const fixtures = join(dir, 'fixtures.json');
+  writeFileSync(fixtures, JSON.stringify({ parties: [{ country_code: 'NL', party_id: 'ci1', token: 'ci-token-1' }] }));
+  const bad = cli(['--db', ':memory:', '--fixtures', fixtures]);
+  expect(bad.status).toBe(1);
+  expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  expect(bad.stderr).toContain(`FIXTURES ${fixtures}: parties[0].party_id: must be 3 upper-case letters or digits`);
+  const faults = join(dir, 'faults.json');
+  writeFileSync(faults, JSON.stringify({ rules: [{ path: '/ocpi/*', status: 999 }] }));
+  const badFaults = cli(['--db', ':memory:', '--faults', faults]);
+  expect(badFaults.status).toBe(1);
+  expect(badFaults.stderr).toContain(`FAULTS_FILE ${faults}: rules[0].status`);
+});
+
+it('--fixtures pre-registers the party; each OCPI request is one JSON log line when stdout is not a TTY', async () => {
+  proc = await spawnSim({ LOG_LEVEL: 'info' }, ['--db', ':memory:', '--fixtures', 'fixtures/example.json']);
+  const res = await fetch(`${proc.url}/ocpi/2.1.1/credentials`, { headers: { Authorization: 'Token ci-cpo-token-c-change-me' } });
+  expect(res.status).toBe(200);
+  await expect
+    .poll(() => proc?.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'ocpi'))
+    .toMatchObject({ level: 'info', method: 'GET', path: '/ocpi/2.1.1/credentials', status: 200, ocpi_status: 1000, party: 'NL*CI1' });
 });

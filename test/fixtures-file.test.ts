@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadFixturesFile } from '../src/fixtures/file.js';
 import { startSim, type TestSim } from './helpers/sim.js';
 import { location } from './locations-fixtures.js';
 
@@ -29,6 +30,42 @@ describe('fixtures file', () => {
     expect((await sim.call('GET', '/admin/locations/NL/CI1/OSLO')).body.in_territory).toBe(false);
     // The file's token is not stored in clear.
     expect(JSON.stringify(sim.deps.store.snapshot())).not.toContain(token);
+  });
+
+  it('applying it again changes nothing, and a reset applies it again (the CI party survives sim.reset())', async () => {
+    sim = await startSim({ fixturesFile: EXAMPLE });
+    const snapshot = () => JSON.stringify({ parties: sim!.deps.store.snapshot().collections.parties, tokens: sim!.deps.store.snapshot().collections.tokens });
+    const rules = () => sim!.deps.faults.list().map((r) => r.id);
+    const before = snapshot();
+    expect(rules()).toEqual(['fixtures.1']);
+    await loadFixturesFile(sim.deps, EXAMPLE);
+    expect(snapshot()).toBe(before);
+    expect(rules()).toEqual(['fixtures.1']);
+
+    const reset = await sim.call('POST', '/admin/reset', { json: {} });
+    expect(reset.status).toBe(200);
+    expect(rules()).toEqual(['fixtures.1']);
+    const token = 'ci-cpo-token-c-change-me';
+    expect((await sim.call('GET', '/ocpi/2.1.1/credentials', { token })).body.status_code).toBe(1000);
+    expect((await sim.call('GET', '/admin/tokens/CI-RFID-BLOCKED')).body.allowed).toBe('BLOCKED');
+    expect((await sim.call('GET', '/admin/tokens/PS-RFID-ALLOWED-01')).status).toBe(200); // the seeded ones too
+  });
+
+  it('refuses a party token used twice or equal to token A, and repeated uids', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'emp-sim-fixtures-')), 'dup.json');
+    const party = (party_id: string, token: string) => ({ country_code: 'NL', party_id, token });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        parties: [party('AAA', 'same-token'), party('BBB', 'same-token'), party('CCC', 'plugsurfing-sim-registration-token-a'), party('AAA', 'other')],
+        tokens: [{ uid: 'X1' }, { uid: 'X1' }],
+      }),
+    );
+    const err = await startSim({ fixturesFile: file }).catch((e: Error) => e);
+    expect(String(err)).toMatch(/parties\[1\]\.token: is already the token of NL\*AAA/);
+    expect(String(err)).toMatch(/parties\[2\]\.token: is already the token of token A/);
+    expect(String(err)).toMatch(/parties\[3\]: party NL\*AAA is listed twice/);
+    expect(String(err)).toMatch(/tokens\[1\]\.uid: token X1 is listed twice/);
   });
 
   it('a broken file stops the start with the file and the JSON paths', async () => {

@@ -10,10 +10,11 @@ import { z } from 'zod';
 import { seedFixtures } from '../fixtures/index.js';
 import { COLLECTIONS } from '../ocpi/records.js';
 import { describeIssues } from '../ocpi/transport/errors.js';
+import { OIOI_KEYS } from '../oioi/keys.js';
 import type { StateDocument } from '../store/index.js';
 import { AdminError, adminBody, adminQuery } from './http.js';
 import type { AdminRouter } from './router.js';
-import { isRedactedParty, redactParties, StateDocumentSchema, validateState } from './state-schema.js';
+import { isRedactedParty, REDACTED, redactParties, StateDocumentSchema, validateState } from './state-schema.js';
 
 const StateQuery = z.object({
   secrets: z
@@ -43,6 +44,8 @@ export function registerStateAdmin(admin: AdminRouter): void {
       const collections = { ...doc.collections };
       if (!secrets && collections[COLLECTIONS.parties])
         collections[COLLECTIONS.parties] = redactParties(collections[COLLECTIONS.parties]) as Record<string, unknown>;
+      // The key we send to a CPO's OIOI endpoint is a secret like a party's outgoing_token.
+      if (!secrets && collections[OIOI_KEYS]) collections[OIOI_KEYS] = redactOioiCpoKeys(collections[OIOI_KEYS]);
       return { format: doc.format, version: doc.version, secrets: secrets ? 'included' : 'redacted', collections };
     },
     StateQuery,
@@ -65,6 +68,15 @@ export function registerStateAdmin(admin: AdminRouter): void {
           delete parties[key];
         }
       }
+      // An OIOI key record whose CPO key was redacted keeps our key (a hash) but loses the CPO
+      // endpoint: we could not authenticate there; it is set again with the key.
+      const oioiKeys = collections[OIOI_KEYS] as Record<string, { cpo?: { key?: unknown } }> | undefined;
+      const droppedCpoEndpoints: string[] = [];
+      for (const [k, record] of Object.entries(oioiKeys ?? {})) {
+        if (record?.cpo?.key !== REDACTED) continue;
+        droppedCpoEndpoints.push(k);
+        delete record.cpo;
+      }
       const doc: StateDocument = { format: 'plugsurfing-emp-sim/state', version: 1, collections };
       await deps.store.replace(doc);
       deps.log.info('state replaced', { skipped_parties: skipped.length });
@@ -73,6 +85,7 @@ export function registerStateAdmin(admin: AdminRouter): void {
         counts: Object.fromEntries(Object.entries(collections).map(([name, entries]) => [name, Object.keys(entries).length])),
         skipped_parties: skipped,
         ...(skipped.length > 0 ? { note: 'These parties had redacted tokens: they must register again' } : {}),
+        ...(droppedCpoEndpoints.length > 0 ? { oioi_cpo_endpoints_dropped: droppedCpoEndpoints.length } : {}),
       };
     },
     StateDocumentSchema,
@@ -104,4 +117,14 @@ export function registerStateAdmin(admin: AdminRouter): void {
     },
     ResetBody,
   );
+}
+
+/** A copy of the OIOI keys collection with the keys we send to CPOs replaced by REDACTED. */
+function redactOioiCpoKeys(records: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [k, r] of Object.entries(records)) {
+    const cpo = (r as { cpo?: object } | null)?.cpo;
+    out[k] = cpo ? { ...(r as object), cpo: { ...cpo, key: REDACTED } } : r;
+  }
+  return out;
 }

@@ -57,7 +57,7 @@ const panels = {
   parties: { url: '/admin/parties', columns: [
     ['party', (p) => p.key], ['name', (p) => p.business_details && p.business_details.name], ['initiated by', (p) => p.initiated_by],
     ['endpoints', (p) => (p.endpoints || []).map((e) => e.identifier).join(', ')], ['registered', (p) => time(p.registered_at)]] },
-  locations: { url: '/admin/locations', paged: true, columns: [
+  locations: { url: '/admin/locations', paged: true, filter: ['in_territory', [['', 'all'], ['true', 'in Territory'], ['false', 'outside Territory']]], columns: [
     ['party', (r) => r.party], ['id', (r) => r.location.id], ['name', (r) => r.location.name || ''],
     ['country', (r) => [r.location.country, ' ', r.in_territory ? null : tag('outside Territory', 'bad')]],
     ['EVSEs', (r) => statusCounts(r.location)], ['protocol', (r) => r.protocol], ['updated', (r) => time(r.location.last_updated)]] },
@@ -70,10 +70,10 @@ const panels = {
     ['', (t) => t.allowed === 'BLOCKED'
       ? el('button', { 'data-unblock': t.token.uid, onclick: () => setToken(t.token.uid, false) }, 'Unblock')
       : el('button', { 'data-block': t.token.uid, onclick: () => setToken(t.token.uid, true) }, 'Block')]] },
-  authorizations: { url: '/admin/authorizations', paged: true, columns: [
+  authorizations: { url: '/admin/authorizations', paged: true, filter: ['allowed', [['', 'all'], ['ALLOWED', 'ALLOWED'], ['BLOCKED', 'BLOCKED'], ['EXPIRED', 'EXPIRED'], ['NO_CREDIT', 'NO_CREDIT'], ['NOT_ALLOWED', 'NOT_ALLOWED']]], columns: [
     ['time', (a) => time(a.time)], ['party', (a) => a.party], ['token', (a) => a.token_uid],
     ['location', (a) => (a.location_references && a.location_references.location_id) || ''], ['answer', (a) => verdictTag(a.allowed)], ['why', (a) => a.reason]] },
-  cdrs: { url: '/admin/cdrs', paged: true, columns: [
+  cdrs: { url: '/admin/cdrs', paged: true, filter: ['verdict', [['', 'all'], ['ACCEPTED', 'accepted'], ['REJECTED', 'rejected']]], columns: [
     ['received', (r) => time(r.received_at)], ['party', (r) => r.party], ['id', (r) => r.cdr && r.cdr.id],
     ['cost', (r) => r.cdr ? r.cdr.total_cost + ' ' + r.cdr.currency : ''], ['verdict', (r) => verdictTag(r.verdict)],
     ['reasons', (r) => (r.reasons || []).map((x) => x.rule + ': ' + x.message).join('; ')]] },
@@ -83,12 +83,24 @@ const panels = {
 };
 
 const offsets = {};
+const filters = {};
+
+// A select in the panel title narrows the list on the server (the admin list filters), so a
+// page of 20 is still all that travels.
+function addFilter(id) {
+  const [name, options] = panels[id].filter;
+  const select = el('select', { 'data-filter': id, 'aria-label': name },
+    options.map(([value, label]) => el('option', { value }, label)));
+  select.addEventListener('change', () => { filters[id] = select.value; offsets[id] = 0; refresh(id); });
+  document.querySelector('[data-count="' + id + '"]').after(' ', select);
+}
 
 async function refresh(id) {
   const panel = panels[id];
   if (!panel) return;
   const offset = offsets[id] || 0;
-  const url = panel.paged ? panel.url + '?offset=' + offset + '&limit=' + PAGE : panel.url;
+  let url = panel.paged ? panel.url + '?offset=' + offset + '&limit=' + PAGE : panel.url;
+  if (panel.filter && filters[id]) url += '&' + panel.filter[0] + '=' + encodeURIComponent(filters[id]);
   const body = document.querySelector('[data-body="' + id + '"]');
   try {
     const data = await api(url);
@@ -142,23 +154,49 @@ function showJournal() {
   document.querySelector('[data-count="journal"]').textContent = '(live)';
 }
 
+// A burst of CPO traffic (thousands of PUTs) must not re-render per event: the journal is drawn
+// once per frame, and each panel whose collection changed is read again at most twice a second.
+let journalQueued = false;
+function showJournalSoon() {
+  if (journalQueued) return;
+  journalQueued = true;
+  requestAnimationFrame(() => { journalQueued = false; showJournal(); });
+}
+const dirty = new Set();
 let pending = null;
-function refreshSoon() {
+function refreshSoon(id) {
+  dirty.add(id);
   if (pending) return;
-  pending = setTimeout(() => { pending = null; Object.keys(panels).forEach(refresh); }, 500);
+  pending = setTimeout(() => {
+    pending = null;
+    const ids = [...dirty];
+    dirty.clear();
+    ids.forEach((p) => (p === 'faults' ? refreshFaults() : refresh(p)));
+  }, 500);
 }
 
 async function start() {
   const recent = await api('/admin/journal?limit=50').catch(() => ({ items: [] }));
   journal.push(...recent.items);
   showJournal();
-  Object.keys(panels).forEach(refresh);
+  Object.keys(panels).forEach((id) => { if (panels[id].filter) addFilter(id); refresh(id); });
   refreshFaults();
   const q = adminToken ? '&access_token=' + encodeURIComponent(adminToken) : '';
   const events = new EventSource('/admin/events?types=journal,finding,change' + q);
-  events.addEventListener('journal', (m) => { journal.unshift(JSON.parse(m.data)); journal.length = Math.min(journal.length, 100); showJournal(); });
-  events.addEventListener('finding', refreshSoon);
-  events.addEventListener('change', refreshSoon);
+  events.addEventListener('journal', (m) => {
+    const entry = JSON.parse(m.data);
+    journal.unshift(entry);
+    journal.length = Math.min(journal.length, 100);
+    showJournalSoon();
+    // Registrations and fault counters send no change event: the exchange itself tells.
+    if (/\/credentials$/.test(entry.path || '')) refreshSoon('parties');
+    if (entry.fault) refreshSoon('faults');
+  });
+  events.addEventListener('finding', () => refreshSoon('findings'));
+  events.addEventListener('change', (m) => {
+    const { collection } = JSON.parse(m.data);
+    if (panels[collection]) refreshSoon(collection);
+  });
   document.body.dataset.ready = 'true';
 }
 start();

@@ -15,6 +15,7 @@ main { display:grid; grid-template-columns:repeat(auto-fit, minmax(620px, 1fr));
 .panel { background:#fff; border:1px solid var(--line); border-radius:6px; padding:10px 14px; overflow:auto; max-height:520px; }
 .panel h2 { font-size:15px; margin:0 0 8px; }
 .count { color:var(--muted); font-weight:normal; font-size:13px; }
+.panel h2 select { font:inherit; font-size:12px; font-weight:normal; margin-left:6px; }
 table { border-collapse:collapse; width:100%; font-size:12.5px; }
 th, td { text-align:left; padding:4px 6px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { color:var(--muted); font-weight:600; }

@@ -181,7 +181,8 @@ export class FileStore extends MemoryStore {
     await new Promise((r) => setImmediate(r));
     try {
       while (this.queue.length > 0) {
-        if (this.compacting) await this.compacting;
+        // A failed compaction changed nothing on disk (see compact): the batch still goes to the log.
+        if (this.compacting) await this.compacting.catch(() => {});
         const batch = this.queue;
         this.queue = [];
         const data = Buffer.from(batch.map((p) => p.chunk).join(''));
@@ -197,7 +198,8 @@ export class FileStore extends MemoryStore {
         this.stats.batches++;
         this.stats.writes += batch.length;
         for (const p of batch) p.waiter.resolve();
-        if (this.logBytes > this.opts.compactHardBytes) await this.compact();
+        // A compaction that fails (disk full) is tried again later; the log stays complete.
+        if (this.logBytes > this.opts.compactHardBytes) await this.compact().catch(() => {});
       }
     } finally {
       this.flushing = null;
@@ -263,11 +265,15 @@ export class FileStore extends MemoryStore {
       this.log = await open(this.logPath(nextGeneration), 'a');
       this.logGeneration = nextGeneration;
       this.logBytes = 0;
-      this.db.data = { ...this.state.toDocument(), log_generation: nextGeneration };
-      await this.db.write();
-      fsyncPath(this.file);
-      fsyncPath(dirname(this.file));
-      await oldLog.close();
+      try {
+        this.db.data = { ...this.state.toDocument(), log_generation: nextGeneration };
+        await this.db.write();
+        fsyncPath(this.file);
+        fsyncPath(dirname(this.file));
+      } finally {
+        // On failure the old snapshot and every log generation stay: a restart replays them all.
+        await oldLog.close().catch(() => {});
+      }
       for (const g of await this.logGenerations()) if (g <= previous) await rm(this.logPath(g), { force: true });
     })().finally(() => {
       this.compacting = null;
@@ -277,9 +283,25 @@ export class FileStore extends MemoryStore {
 
   override async replace(doc: StateDocument): Promise<void> {
     await this.flush();
+    const previous = this.state.toDocument();
     this.state.load(doc);
     this.generation++;
-    await this.compact();
+    try {
+      await this.compact();
+    } catch (err) {
+      // The new state never reached the disk: back to what the disk holds, and refuse the writes
+      // made on top of the new state meanwhile (not in the log yet: flushLoop waits on the same
+      // compaction and resumes after this handler, which registered first).
+      const reason = err instanceof Error ? err.message : String(err);
+      const error = new StoreWriteError(`the simulator could not write its store (${reason}); nothing was changed`, err);
+      const queued = this.queue;
+      this.queue = [];
+      for (const p of queued) p.waiter.reject(error);
+      this.state.load(previous);
+      this.generation++;
+      this.stats.failures++;
+      throw error;
+    }
   }
 
   override async flush(): Promise<void> {
@@ -287,7 +309,8 @@ export class FileStore extends MemoryStore {
       if (!this.flushing) this.scheduleFlush();
       await this.flushing;
     }
-    if (this.compacting) await this.compacting;
+    // Acknowledged writes are durable in the log whether or not a compaction succeeds.
+    if (this.compacting) await this.compacting.catch(() => {});
   }
 
   override async close(): Promise<void> {

@@ -1,12 +1,13 @@
 // plugsurfing-emp-sim/testkit: drive the simulator from a CPO team's own test suite.
 // Everything goes through the admin HTTP API, so an in-process simulator (start) and a running
 // one (connect, e.g. a CI service container) behave the same.
-import { type Config, testConfig } from '../config.js';
+import { type Config, DEFAULT_REGISTRATION_TOKEN, testConfig } from '../config.js';
 import { hashToken, newToken, type Party, partyKey } from '../ocpi/parties.js';
 import type { AuthorizationRecord, StoredLocation, StoredToken } from '../ocpi/records.js';
 import { type RunningSimulator, startServer } from '../server.js';
+import { type HandshakeCpo, startHandshakeCpo } from './cpo.js';
 
-export type { AuthorizationRecord, Config, StoredLocation, StoredToken };
+export type { AuthorizationRecord, Config, HandshakeCpo, StoredLocation, StoredToken };
 
 export interface Page<T> {
   total: number;
@@ -88,31 +89,68 @@ export class Simulator {
     return this.admin('POST', '/reset', options);
   }
 
+  /** CPO servers this client started for handshakes; closed by stop(). */
+  private readonly cpos: HandshakeCpo[] = [];
+
   /**
-   * A registered CPO without the credentials handshake (in-process simulators only; for a
-   * running one, pre-register parties with a FIXTURES file). Returns the token it calls us with.
+   * A registered CPO party; returns the token it calls us with (its token C). In-process, the
+   * party is stored directly (no handshake, any endpoints you give). Against a simulator that
+   * runs elsewhere (or with `handshake: true`), this runs the real credentials handshake with
+   * token A, serving the CPO side from a small server on 127.0.0.1 (`cpo`, which also keeps the
+   * tokens pushed to it): the simulator must reach that address (same host). In CI with the
+   * simulator in a container, pre-register the party with a FIXTURES file instead.
    */
-  async registerParty(input: { country_code: string; party_id: string; endpoints?: Party['endpoints']; name?: string }): Promise<{ token: string; key: string }> {
-    if (!this.running) throw new Error('registerParty needs a simulator started by this process; use the credentials handshake or FIXTURES otherwise');
-    const token = newToken();
-    const time = new Date(this.running.deps.clock.now()).toISOString();
+  async registerParty(input: {
+    country_code: string;
+    party_id: string;
+    name?: string;
+    endpoints?: Party['endpoints'];
+    handshake?: boolean;
+    /** Token A of the simulator (default: its configured one in-process, else the documented default). */
+    tokenA?: string;
+    /** Where the CPO server listens and the host name the simulator reaches it by (default 127.0.0.1). */
+    cpoHost?: string;
+    cpoPublicHost?: string;
+  }): Promise<{ token: string; key: string; cpo?: HandshakeCpo }> {
     const key = partyKey(input.country_code, input.party_id);
-    await this.running.deps.parties.save({
-      key,
-      country_code: input.country_code,
-      party_id: input.party_id,
-      business_details: { name: input.name ?? key },
-      version: '2.1.1',
-      versions_url: 'http://127.0.0.1:9/ocpi/versions',
-      endpoints: input.endpoints ?? [],
-      incoming_token_hash: hashToken(token),
-      incoming_token_hint: token.slice(-4),
-      outgoing_token: newToken(),
-      initiated_by: 'cpo',
-      registered_at: time,
-      updated_at: time,
+    if (this.running && !input.handshake) {
+      const token = newToken();
+      const time = new Date(this.running.deps.clock.now()).toISOString();
+      await this.running.deps.parties.save({
+        key,
+        country_code: input.country_code,
+        party_id: input.party_id,
+        business_details: { name: input.name ?? key },
+        version: '2.1.1',
+        versions_url: 'http://127.0.0.1:9/ocpi/versions',
+        endpoints: input.endpoints ?? [],
+        incoming_token_hash: hashToken(token),
+        incoming_token_hint: token.slice(-4),
+        outgoing_token: newToken(),
+        initiated_by: 'cpo',
+        registered_at: time,
+        updated_at: time,
+      });
+      return { token, key };
+    }
+    const cpo = await startHandshakeCpo({ host: input.cpoHost, publicHost: input.cpoPublicHost });
+    this.cpos.push(cpo);
+    const res = await fetch(`${this.url}/ocpi/2.1.1/credentials`, {
+      method: 'POST',
+      headers: { Authorization: `Token ${input.tokenA ?? this.tokenA ?? DEFAULT_REGISTRATION_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        token: cpo.token,
+        url: cpo.versionsUrl,
+        business_details: { name: input.name ?? key },
+        country_code: input.country_code,
+        party_id: input.party_id,
+      }),
     });
-    return { token, key };
+    const body = (await res.json().catch(() => ({}))) as { status_code?: number; status_message?: string; data?: { token?: string } };
+    if (body.status_code !== 1000 || !body.data?.token) {
+      throw new SimulatorError(res.status, `registering ${key}: ${body.status_message ?? `HTTP ${res.status}`}`, body);
+    }
+    return { token: body.data.token, key, cpo };
   }
 
   readonly tokens = {
@@ -168,6 +206,7 @@ export class Simulator {
 
   /** Stop an in-process simulator (a connected one is left running). */
   async stop(): Promise<void> {
+    await Promise.all(this.cpos.splice(0).map((c) => c.close()));
     await this.running?.stop();
   }
 }
