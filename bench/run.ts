@@ -150,10 +150,18 @@ async function oneRun(run: number): Promise<Metrics> {
   const m: Metrics = {};
   const tag = `${run}${Date.now().toString(36)}`;
 
+  // The bare server stays up (idle) all run and is measured at the start, after the main and after
+  // the scale scenarios: ratios divide by the median of the three, so one unlucky window on a
+  // shared machine does not skew a whole run.
   log(`run ${run}: bare node:http server`);
   const bare = await startBare();
-  await scenario(m, 'bare', S.bare, load(bare.url), bare.pid);
-  await bare.stop();
+  const bares: Metrics[] = [];
+  const measureBare = async () => {
+    const b: Metrics = {};
+    await scenario(b, 'bare', S.bare, load(bare.url), bare.pid);
+    bares.push(b);
+  };
+  await measureBare();
 
   if (want('main')) {
     const hono = await startHono();
@@ -177,6 +185,8 @@ async function oneRun(run: number): Promise<Metrics> {
     await sim.stop();
   }
 
+  if (want('main')) await measureBare();
+
   if (want('scale')) {
     log(`run ${run}: simulator, ${LARGE} locations stored (${LARGE * 2} EVSEs)`);
     const sim = await simWith('scale', LARGE, S.BENCH_TOKENS);
@@ -193,6 +203,10 @@ async function oneRun(run: number): Promise<Metrics> {
     );
     await sim.stop();
   }
+
+  if (want('scale')) await measureBare();
+  await bare.stop();
+  Object.assign(m, median(bares));
 
   if (want('sync')) {
     log(`run ${run}: sequential initial sync of ${SYNC} locations (1 connection)`);

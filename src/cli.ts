@@ -2,7 +2,7 @@
 // `plugsurfing-emp-sim`: flags override environment variables; a banner says where to start.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Config, ConfigError, FLAGS, loadConfig } from './config.js';
+import { type Config, ConfigError, DEFAULT_REGISTRATION_TOKEN, FLAGS, loadConfig } from './config.js';
 import { startServer } from './server.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -62,8 +62,10 @@ async function main(): Promise<void> {
   const banner = [
     `plugsurfing-emp-sim ${pkg.version} listening on ${sim.url} (store: ${config.dbFile})`,
     `  OCPI versions URL : ${config.versionsUrl}`,
-    `  token A           : ${config.registrationToken}`,
-    `  try               : curl -H 'Authorization: Token ${config.registrationToken}' ${config.versionsUrl}`,
+    // A custom token A is a secret of the environment: not echoed into logs.
+    ...(config.registrationToken === DEFAULT_REGISTRATION_TOKEN
+      ? [`  token A           : ${config.registrationToken}`, `  try               : curl -H 'Authorization: Token ${config.registrationToken}' ${config.versionsUrl}`]
+      : ['  token A           : (REGISTRATION_TOKEN, not shown)']),
     `  dashboard         : ${config.publicUrl}/`,
     `  admin API         : ${config.publicUrl}/admin  (docs: ${config.publicUrl}/docs)`,
     `  Plugsurfing party : ${config.countryCode}*${config.partyId}`,

@@ -54,7 +54,14 @@ function makeOp(rng: Rng, i: number, now: number): Op {
     case 1:
       return { marker, method: 'PATCH', level: 'location', path: PATH, body: { name: marker } };
     case 2:
-      return { marker, method: 'PUT', level: 'evse', evse: e, path: `${PATH}/${e}`, body: withTime(evse(e, { physical_reference: marker })) };
+      return {
+        marker,
+        method: 'PUT',
+        level: 'evse',
+        evse: e,
+        path: `${PATH}/${e}`,
+        body: withTime(evse(e, { physical_reference: marker })),
+      };
     case 3:
       return { marker, method: 'PATCH', level: 'evse', evse: e, path: `${PATH}/${e}`, body: { physical_reference: marker } };
     case 4:
@@ -68,7 +75,15 @@ function makeOp(rng: Rng, i: number, now: number): Op {
         body: connector(c, { terms_and_conditions: termsOf(marker), last_updated: t }),
       };
     default:
-      return { marker, method: 'PATCH', level: 'connector', evse: e, connector: c, path: `${PATH}/${e}/${c}`, body: { terms_and_conditions: termsOf(marker) } };
+      return {
+        marker,
+        method: 'PATCH',
+        level: 'connector',
+        evse: e,
+        connector: c,
+        path: `${PATH}/${e}/${c}`,
+        body: { terms_and_conditions: termsOf(marker) },
+      };
   }
 }
 
@@ -115,7 +130,13 @@ afterAll(() => sim.stop());
 
 it(`${REQUESTS} concurrent PUT/PATCH on one Location, its EVSEs and connectors: a serial order, no lost update, last_updated never backwards`, async () => {
   const first = makeOp(new Rng(SEED), 0, clock.now());
-  const initial = { ...first, method: 'PUT' as const, level: 'location' as const, path: PATH, body: location('C1', { name: 'm0', evses: [evse('E1'), evse('E2')] }) };
+  const initial = {
+    ...first,
+    method: 'PUT' as const,
+    level: 'location' as const,
+    path: PATH,
+    body: location('C1', { name: 'm0', evses: [evse('E1'), evse('E2')] }),
+  };
   expect((await sim.call('PUT', PATH, { token, json: initial.body })).status).toBe(201);
   const writes = observe(sim, clock);
 
@@ -140,7 +161,10 @@ it(`${REQUESTS} concurrent PUT/PATCH on one Location, its EVSEs and connectors: 
   let previous: any = initial.body;
   for (const w of writes) {
     const candidates = ops.filter((op) => !order.includes(op) && carries(w.location, op) && !carries(previous, op));
-    expect(candidates.map((c) => c.marker), `write ${order.length + 1}`).toHaveLength(1);
+    expect(
+      candidates.map((c) => c.marker),
+      `write ${order.length + 1}`,
+    ).toHaveLength(1);
     order.push(candidates[0] as Op);
     previous = w.location;
   }
@@ -158,7 +182,10 @@ it(`${REQUESTS} concurrent PUT/PATCH on one Location, its EVSEs and connectors: 
     const op = order[i] as Op;
     const put = op.method === 'PUT';
     const replaced = (level: Level, e?: string, c?: string) =>
-      put && (op.level === 'location' || (op.level === 'evse' && level !== 'location' && op.evse === e) || (op.level === 'connector' && level === 'connector' && op.evse === e && op.connector === c));
+      put &&
+      (op.level === 'location' ||
+        (op.level === 'evse' && level !== 'location' && op.evse === e) ||
+        (op.level === 'connector' && level === 'connector' && op.evse === e && op.connector === c));
     const check = (what: string, before: string | undefined, after: string | undefined, level: Level, e?: string, c?: string) => {
       if (before === undefined || after === undefined || ts(after) >= ts(before)) return;
       if (replaced(level, e, c)) {
@@ -170,7 +197,15 @@ it(`${REQUESTS} concurrent PUT/PATCH on one Location, its EVSEs and connectors: 
     check('location', previous.last_updated, w.location.last_updated, 'location');
     for (const e of ['E1', 'E2']) {
       check(`EVSE ${e}`, evseOf(previous, e)?.last_updated, evseOf(w.location, e)?.last_updated, 'evse', e);
-      for (const c of ['1', '2']) check(`connector ${e}/${c}`, connectorOf(previous, e, c)?.last_updated, connectorOf(w.location, e, c)?.last_updated, 'connector', e, c);
+      for (const c of ['1', '2'])
+        check(
+          `connector ${e}/${c}`,
+          connectorOf(previous, e, c)?.last_updated,
+          connectorOf(w.location, e, c)?.last_updated,
+          'connector',
+          e,
+          c,
+        );
     }
     previous = w.location;
   });
@@ -200,5 +235,7 @@ it(`${REQUESTS} concurrent PUT/PATCH on one Location, its EVSEs and connectors: 
   } finally {
     await reloaded.close();
   }
-  console.log(`concurrency: ${REQUESTS} concurrent requests, ${writes.length} writes, one serial order found; PUTs that moved their own last_updated back (stored as sent, with a finding): ${backwardsOwn}`);
+  console.log(
+    `concurrency: ${REQUESTS} concurrent requests, ${writes.length} writes, one serial order found; PUTs that moved their own last_updated back (stored as sent, with a finding): ${backwardsOwn}`,
+  );
 });

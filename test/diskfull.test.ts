@@ -114,7 +114,12 @@ describe.skipIf(!canMount)('disk full (tmpfs) and unwritable DB_FILE', () => {
             const id = `${prefix}${i}`;
             const r = await put(id);
             if (r.status === 201 && r.body.status_code === 1000) acked.push(id);
-            else if (r.status === 503 && r.body.status_code === 3000 && /could not write its store \(ENOSPC: no space left on device.*nothing was changed/.test(r.body.status_message)) refused.push(id);
+            else if (
+              r.status === 503 &&
+              r.body.status_code === 3000 &&
+              /could not write its store \(ENOSPC: no space left on device.*nothing was changed/.test(r.body.status_message)
+            )
+              refused.push(id);
             else wrong.push(`${id}: ${r.status} ${JSON.stringify(r.body)}`);
           }),
         );
@@ -132,7 +137,10 @@ describe.skipIf(!canMount)('disk full (tmpfs) and unwritable DB_FILE', () => {
 
       // Unwritable: the log file immutable (a write that fails makes the store reopen it).
       rmSync(filler);
-      const logs = execFileSync('sh', ['-c', `ls ${dir} | grep 'db.json.log'`]).toString().trim().split('\n');
+      const logs = execFileSync('sh', ['-c', `ls ${dir} | grep 'db.json.log'`])
+        .toString()
+        .trim()
+        .split('\n');
       const immutable = (() => {
         try {
           for (const l of logs) execFileSync('chattr', ['+i', join(dir, l)], { stdio: 'pipe' });
@@ -168,7 +176,9 @@ describe.skipIf(!canMount)('disk full (tmpfs) and unwritable DB_FILE', () => {
       const stored = new Set(listed.items.map((l) => l.location.id));
       expect(acked.filter((id) => !stored.has(id))).toEqual([]);
       expect(refused.filter((id) => stored.has(id))).toEqual([]);
-      console.log(`disk full: ${acked.length} writes acknowledged (all present after restart), ${refused.length} refused with 503 (none present)`);
+      console.log(
+        `disk full: ${acked.length} writes acknowledged (all present after restart), ${refused.length} refused with 503 (none present)`,
+      );
     } finally {
       await again.kill('SIGTERM');
     }
@@ -179,7 +189,8 @@ describe.skipIf(!canMount)('disk full (tmpfs) and unwritable DB_FILE', () => {
     const dbFile = join(dir, 'db.json');
     const sim = await startSim({ dbFile });
     const { token } = await sim.addParty('NL', 'TNM');
-    for (const id of ['A', 'B', 'C']) expect((await sim.call('PUT', `/ocpi/2.1.1/locations/NL/TNM/${id}`, { token, json: location(id) })).status).toBe(201);
+    for (const id of ['A', 'B', 'C'])
+      expect((await sim.call('PUT', `/ocpi/2.1.1/locations/NL/TNM/${id}`, { token, json: location(id) })).status).toBe(201);
     const before = JSON.stringify(sim.deps.store.snapshot());
     const filler = fill(dir);
     const reset = await sim.call('POST', '/admin/reset', { json: {} });

@@ -172,6 +172,27 @@ describe('stored objects (MAX_OBJECTS_PER_PARTY, MAX_RECORDS)', () => {
     }
   });
 
+  // Gap (reported, src/ocpi/locations): EVSEs and connectors are not counted, so one Location can
+  // grow without bound through PUT evse, and each such PUT logs the whole Location again (3000
+  // EVSEs: ~37 ms per PUT and hundreds of MB of log). Suggested: count EVSEs toward
+  // MAX_OBJECTS_PER_PARTY (or a cap per Location). This test starts failing once they are limited.
+  it.fails('KNOWN: EVSEs of one Location are not limited by MAX_OBJECTS_PER_PARTY', async () => {
+    const fresh = await startSim({ maxObjectsPerParty: 3 });
+    try {
+      const t = (await fresh.addParty('NL', 'TNM')).token;
+      await fresh.call('PUT', `${LOC}/NL/TNM/A`, { token: t, json: location('A', { evses: [] }) });
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++)
+        statuses.push(
+          (await fresh.call('PUT', `${LOC}/NL/TNM/A/X${i}`, { token: t, json: { ...location('A').evses[0], uid: `X${i}` } })).body
+            .status_code,
+        );
+      expect(statuses.filter((c) => c === 1000).length).toBeLessThanOrEqual(3);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it('authorizations and findings are kept at MAX_RECORDS (the oldest go; CDRs share the rule)', async () => {
     for (let i = 0; i < 12; i++) {
       await sim.call('POST', '/ocpi/2.1.1/tokens/PS-RFID-ALLOWED-01/authorize', { token, json: { location_id: `nowhere-${i}` } });
@@ -188,7 +209,9 @@ describe('request line and headers', () => {
   it('a 20 KB URL or header: 431 from the HTTP parser, and the server keeps serving', async () => {
     const longUrl = await fetch(`${sim.url}/ocpi/2.1.1/tokens?x=${'a'.repeat(20_000)}`, { headers: { Authorization: `Token ${token}` } });
     expect(longUrl.status).toBe(431);
-    const longHeader = await fetch(`${sim.url}/ocpi/versions`, { headers: { Authorization: `Token ${token}`, 'X-Big': 'a'.repeat(20_000) } });
+    const longHeader = await fetch(`${sim.url}/ocpi/versions`, {
+      headers: { Authorization: `Token ${token}`, 'X-Big': 'a'.repeat(20_000) },
+    });
     expect(longHeader.status).toBe(431);
     expect((await sim.call('GET', '/ocpi/versions', { token })).status).toBe(200);
   });

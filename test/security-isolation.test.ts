@@ -170,7 +170,6 @@ describe('every OCPI route, called by another CPO', () => {
       expectNoVictimData(res);
     }
   });
-
 });
 
 describe('the admin API is the cross-party view', () => {

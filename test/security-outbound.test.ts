@@ -47,7 +47,8 @@ afterEach(async () => {
   while (closers.length > 0) await (closers.pop() as () => Promise<void>)();
 });
 
-const register = (versionsUrl: string) => sim.call('POST', '/admin/registrations', { json: { versions_url: versionsUrl, token: cpo.behaviour.tokenA } });
+const register = (versionsUrl: string) =>
+  sim.call('POST', '/admin/registrations', { json: { versions_url: versionsUrl, token: cpo.behaviour.tokenA } });
 
 describe('timeout', () => {
   it('a CPO that never answers: refused after OUTBOUND_TIMEOUT_MS with a clear message; nothing registered', async () => {
@@ -85,7 +86,12 @@ describe('response size limit', () => {
   ])('a 1 MB answer (%s) is refused at OUTBOUND_MAX_BYTES', async (_what, chunked) => {
     const big = await server((_req, res) => {
       const body = envelope([{ version: '2.1.1', url: `http://127.0.0.1/${'x'.repeat(1 << 20)}` }]);
-      res.writeHead(200, chunked ? { 'Content-Type': 'application/json' } : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.writeHead(
+        200,
+        chunked
+          ? { 'Content-Type': 'application/json' }
+          : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      );
       if (chunked) for (let i = 0; i < body.length; i += 16_384) res.write(body.slice(i, i + 16_384));
       res.end(chunked ? undefined : body);
     });
@@ -157,7 +163,9 @@ describe('redirects', () => {
     });
     closers.push(redirector.close);
     for (const method of ['GET', 'PUT', 'POST', 'DELETE'] as const) {
-      await expect(sim.deps.client.request({ method, url: `${redirector.url}/x`, token: 'secret', body: method === 'GET' ? undefined : {} })).rejects.toBeInstanceOf(OutboundError);
+      await expect(
+        sim.deps.client.request({ method, url: `${redirector.url}/x`, token: 'secret', body: method === 'GET' ? undefined : {} }),
+      ).rejects.toBeInstanceOf(OutboundError);
     }
     expect(other.requests).toEqual([]);
   });

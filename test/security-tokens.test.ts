@@ -106,7 +106,9 @@ describe('secrecy: a full life of tokens leaves none in the log, the journal or 
     expect(reg.body.status_code).toBe(1000);
     secrets.tokenC = reg.body.data.token;
     expect((await call('GET', '/ocpi/2.1.1/credentials', { auth: `Token ${secrets.tokenC}` })).status).toBe(200);
-    expect((await call('PUT', '/ocpi/2.1.1/locations/NL/TNM/L1', { auth: `Token ${secrets.tokenC}`, json: location('L1') })).status).toBe(201);
+    expect((await call('PUT', '/ocpi/2.1.1/locations/NL/TNM/L1', { auth: `Token ${secrets.tokenC}`, json: location('L1') })).status).toBe(
+      201,
+    );
     expect((await call('GET', '/ocpi/2.1.1/tokens', { auth: `Token ${secrets.tokenC}` })).status).toBe(200);
     await call('POST', '/ocpi/2.1.1/tokens/PS-RFID-ALLOWED-01/authorize', { auth: `Token ${secrets.tokenC}`, json: { location_id: 'L1' } });
     const rotated = await call('PUT', '/ocpi/2.1.1/credentials', { auth: `Token ${secrets.tokenC}`, json: credentialsOf(cpo) });
@@ -117,18 +119,29 @@ describe('secrecy: a full life of tokens leaves none in the log, the journal or 
     expect((await call('GET', '/ocpi/2.1.1/credentials', { auth: `Token ${secrets.wrong}` })).status).toBe(401);
 
     // FromEMP: we register with the second CPO (token B is ours, it answers its token for us).
-    const fromEmp = await call('POST', '/admin/registrations', { auth: admin, json: { versions_url: cpo2.versionsUrl, token: cpo2.behaviour.tokenA } });
+    const fromEmp = await call('POST', '/admin/registrations', {
+      auth: admin,
+      json: { versions_url: cpo2.versionsUrl, token: cpo2.behaviour.tokenA },
+    });
     expect(fromEmp.status, fromEmp.text).toBe(201);
     secrets.tokenB = cpo2.received.token;
     expect((await call('GET', '/ocpi/2.1.1/credentials', { auth: `Token ${secrets.tokenB}` })).status).toBe(200);
 
     // A token change is pushed to both CPOs with the tokens they gave us.
     expect((await call('POST', '/admin/tokens', { auth: admin, json: { uid: 'SECRET-TEST-1' } })).status).toBe(201);
-    for (let i = 0; i < 100 && !(await call('GET', '/admin/tokens/pushes', { auth: admin })).body.idle; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !(await call('GET', '/admin/tokens/pushes', { auth: admin })).body.idle; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(cpo.requests.some((r) => r.path.startsWith('/ocpi/2.1.1/tokens/'))).toBe(true);
 
     // OIOI: a key issued (shown once, in the POST answer) and used.
-    const key = await call('POST', '/admin/oioi/keys', { auth: admin, json: { partner_identifier: 'SECRET-PARTNER', key: 'oioi-secret-key-123', cpo: { url: 'http://127.0.0.1:9/api/v4/request', key: 'cpo-oioi-secret-456' } } });
+    const key = await call('POST', '/admin/oioi/keys', {
+      auth: admin,
+      json: {
+        partner_identifier: 'SECRET-PARTNER',
+        key: 'oioi-secret-key-123',
+        cpo: { url: 'http://127.0.0.1:9/api/v4/request', key: 'cpo-oioi-secret-456' },
+      },
+    });
     expect(key.status).toBe(201);
     secrets.oioiKey = 'oioi-secret-key-123';
     secrets.oioiCpoKey = 'cpo-oioi-secret-456';
@@ -145,7 +158,10 @@ describe('secrecy: a full life of tokens leaves none in the log, the journal or 
     await cpo2.close();
   });
 
-  const leaks = (text: string) => Object.entries(secrets).filter(([, v]) => text.includes(v)).map(([k]) => k);
+  const leaks = (text: string) =>
+    Object.entries(secrets)
+      .filter(([, v]) => text.includes(v))
+      .map(([k]) => k);
 
   it('the log (debug level) holds none of them', () => {
     expect(logLines.length).toBeGreaterThan(10);
@@ -157,7 +173,11 @@ describe('secrecy: a full life of tokens leaves none in the log, the journal or 
     expect(total).toBeGreaterThan(10);
     expect(entries.some((e) => e.direction === 'outbound')).toBe(true);
     expect(leaks(JSON.stringify(entries))).toEqual([]);
-    const withAuth = entries.flatMap((e) => Object.entries(e.request.headers).filter(([k]) => k.toLowerCase() === 'authorization').map(([, v]) => v));
+    const withAuth = entries.flatMap((e) =>
+      Object.entries(e.request.headers)
+        .filter(([k]) => k.toLowerCase() === 'authorization')
+        .map(([, v]) => v),
+    );
     expect(withAuth.length).toBeGreaterThan(10);
     for (const v of withAuth) expect(v).toMatch(/^(Token |Bearer |key=)?\[redacted\]$/);
   });
@@ -240,7 +260,9 @@ describe('rotated and deleted credentials stop working at once', () => {
       expect((await sim.call('DELETE', '/admin/parties/NL*TNM')).status).toBe(200);
       expect(await get(c3)).toBe(401);
       // FromEMP: our token B rotates on an admin update; it is gone after unregistering.
-      expect((await sim.call('POST', '/admin/registrations', { json: { versions_url: cpo.versionsUrl, token: cpo.behaviour.tokenA } })).status).toBe(201);
+      expect(
+        (await sim.call('POST', '/admin/registrations', { json: { versions_url: cpo.versionsUrl, token: cpo.behaviour.tokenA } })).status,
+      ).toBe(201);
       const b1 = cpo.received.token;
       expect(await get(b1)).toBe(200);
       expect((await sim.call('PUT', '/admin/registrations/NL*TST')).status).toBe(200);
@@ -311,7 +333,10 @@ describe('token A', () => {
     const sim = await startSim({ registrationToken: TOKEN_A });
     try {
       for (const pid of ['AAA', 'BBB', 'CCC']) {
-        expect((await sim.call('POST', '/ocpi/2.1.1/credentials', { token: TOKEN_A, json: credentialsOf(cpo, { party_id: pid }) })).body.status_code).toBe(1000);
+        expect(
+          (await sim.call('POST', '/ocpi/2.1.1/credentials', { token: TOKEN_A, json: credentialsOf(cpo, { party_id: pid }) })).body
+            .status_code,
+        ).toBe(1000);
       }
     } finally {
       await sim.stop();

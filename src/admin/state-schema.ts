@@ -16,7 +16,8 @@ import { jsonPath } from '../ocpi/transport/validate.js';
 /** Replaces a secret in an export without `secrets`. A party carrying it is not imported. */
 export const REDACTED = '<redacted>';
 
-const PartyKey = z.string().regex(/^[A-Z]{2}\*[A-Z0-9]{3}$/, 'must be CC*PID');
+// OCPI parties are CC*PID; OIOI partners are OIOI*<partner identifier> (src/oioi/keys.ts).
+const PartyKey = z.string().regex(/^(?:[A-Z]{2}\*[A-Z0-9]{3}|OIOI\*[\x21-\x7E]{1,60})$/, 'must be CC*PID or OIOI*<partner>');
 const Time = z.string().min(1);
 const Protocol = z.enum(['ocpi', 'oioi']);
 

@@ -106,7 +106,9 @@ export const urlId = (max: number) =>
   ocpiString(max).min(1, { message: 'must not be empty' }).regex(/^[^/\\?#%\s]+$/, {
     message: 'must not contain / \\ ? # % or whitespace',
   })
-  .refine((s) => s !== '.' && s !== '..', { message: 'must not be . or ..' });
+  .refine((s) => s !== '.' && s !== '..', { message: 'must not be . or ..' })
+  // Ids are store keys and JSON keys of the state export: never a name JavaScript objects own.
+  .refine((s) => s !== '__proto__' && s !== 'constructor' && s !== 'prototype', { message: 'must not be __proto__, constructor or prototype' });
 
 /**
  * An OCPI enum. Messages list the allowed values, and say "is required" when the field is absent

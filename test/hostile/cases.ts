@@ -18,7 +18,16 @@ import {
 import { Rng } from './rng.js';
 import { type Family, familyOf, fill, methodsServed, type RouteInfo, type Target } from './targets.js';
 import type { WireRequest } from './wire.js';
-import { ADMIN_BODY_LIMIT, ADMIN_DEPTH_LIMIT, ADMIN_TOKEN, BODY_LIMIT, DEPTH_LIMIT, FIXTURE_OIOI_KEY, TOKEN_A, type World } from './world.js';
+import {
+  ADMIN_BODY_LIMIT,
+  ADMIN_DEPTH_LIMIT,
+  ADMIN_TOKEN,
+  BODY_LIMIT,
+  DEPTH_LIMIT,
+  FIXTURE_OIOI_KEY,
+  TOKEN_A,
+  type World,
+} from './world.js';
 
 export type Category =
   | 'auth'
@@ -92,7 +101,8 @@ function queryShape(info: RouteInfo): Record<string, unknown> {
 /** Percent-encoding of any string (a lone surrogate goes as the UTF-8 of U+FFFD). */
 export function enc(s: string): string {
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) out += /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  for (const b of Buffer.from(s, 'utf8'))
+    out += /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   return out;
 }
 
@@ -411,7 +421,11 @@ function badAuth(rng: Rng, family: Family, good: string): { headers: [string, st
   ];
   // "Token x" and "Bearer x" need exactly one space; OIOI's "key=" tolerates spaces after it (keys.ts).
   if (family !== 'oioi') {
-    variants.push(['lower-case scheme', `${scheme.toLowerCase()}${value}`], ['two spaces', `${scheme} ${value}`], ['tab instead of space', `${scheme.trim()}\t${value}`]);
+    variants.push(
+      ['lower-case scheme', `${scheme.toLowerCase()}${value}`],
+      ['two spaces', `${scheme} ${value}`],
+      ['tab instead of space', `${scheme.trim()}\t${value}`],
+    );
   }
   if (family === 'ocpi') variants.push(['the admin token', `Token ${ADMIN_TOKEN}`], ['the OIOI key', `Token ${FIXTURE_OIOI_KEY}`]);
   if (family === 'admin') variants.push(['token A', `Bearer ${TOKEN_A}`]);
@@ -419,7 +433,13 @@ function badAuth(rng: Rng, family: Family, good: string): { headers: [string, st
   if (rng.chance(0.1)) {
     // Node keeps the first of two Authorization headers: a wrong one first must be refused.
     const [what, v] = rng.pick(variants.filter(([, v]) => v !== undefined && v !== ''));
-    return { headers: [['Authorization', v as string], ['Authorization', good]], what: `duplicated, first ${what}` };
+    return {
+      headers: [
+        ['Authorization', v as string],
+        ['Authorization', good],
+      ],
+      what: `duplicated, first ${what}`,
+    };
   }
   const [what, v] = rng.pick(variants);
   return { headers: v === undefined ? [] : [['Authorization', v]], what };

@@ -43,7 +43,8 @@ function problemOf(expect: FuzzCase['expect'], res: WireResponse): string | unde
     return 'body is not JSON';
   }
   if (expect === 'ocpi') {
-    if (!Number.isInteger(body?.status_code) || body.status_code < 2000 || body.status_code > 2999) return `status_code ${body?.status_code}`;
+    if (!Number.isInteger(body?.status_code) || body.status_code < 2000 || body.status_code > 2999)
+      return `status_code ${body?.status_code}`;
     if (typeof body.status_message !== 'string' || body.status_message === '') return 'no status_message';
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(body.timestamp)) return `timestamp ${body.timestamp}`;
   } else if (expect === 'oioi') {
@@ -55,7 +56,8 @@ function problemOf(expect: FuzzCase['expect'], res: WireResponse): string | unde
   return undefined;
 }
 
-const prototypeNames = () => [Object.prototype, Array.prototype, Function.prototype].map((p) => Object.getOwnPropertyNames(p).sort().join());
+const prototypeNames = () =>
+  [Object.prototype, Array.prototype, Function.prototype].map((p) => Object.getOwnPropertyNames(p).sort().join());
 
 it(`${REQUESTS} hostile requests to every route: each refused with a 4xx in its format, no 5xx, state unchanged (seed ${SEED})`, async () => {
   const pairs = pairsOf(world.targets);
@@ -88,7 +90,9 @@ it(`${REQUESTS} hostile requests to every route: each refused with a 4xx in its 
         res = await wire.send(c.req);
       } catch (err) {
         refusedWrongly++;
-        problems.push(`#${i} ${c.route} [${c.category}: ${c.what}] ${c.req.method} ${c.req.path.slice(0, 120)}: no answer (${(err as Error).message})`);
+        problems.push(
+          `#${i} ${c.route} [${c.category}: ${c.what}] ${c.req.method} ${c.req.path.slice(0, 120)}: no answer (${(err as Error).message})`,
+        );
         continue;
       }
       byStatus.set(res.status, (byStatus.get(res.status) ?? 0) + 1);
@@ -105,7 +109,11 @@ it(`${REQUESTS} hostile requests to every route: each refused with a 4xx in its 
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const elapsed = performance.now() - started;
 
-  const line = (m: Map<string | number, number>) => [...m].sort(([a], [b]) => String(a).localeCompare(String(b))).map(([k, v]) => `${k}: ${v}`).join(', ');
+  const line = (m: Map<string | number, number>) =>
+    [...m]
+      .sort(([a], [b]) => String(a).localeCompare(String(b)))
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
   console.log(
     [
       `fuzz (seed ${SEED}): requests tried: ${sent} in ${(elapsed / 1000).toFixed(1)} s over ${pairs.length} route/method pairs, 5xx seen: ${fiveXX}, answers not a proper refusal: ${refusedWrongly}`,
@@ -151,7 +159,10 @@ it('bytes that are not valid HTTP: answered 4xx (or the connection closed), the 
     ['backslash in the path', 'GET /ocpi\\..\\admin/reset HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'],
     ['header without a colon', 'GET /ocpi/versions HTTP/1.1\r\nHost: x\r\nAuthorization Token abc\r\n\r\n'],
     ['NUL in a header value', 'GET /ocpi/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Token a\u0000b\r\n\r\n'],
-    ['both Content-Length and chunked', 'POST /ocpi/2.1.1/cdrs HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+    [
+      'both Content-Length and chunked',
+      'POST /ocpi/2.1.1/cdrs HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    ],
     ['negative Content-Length', 'POST /ocpi/2.1.1/cdrs HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n'],
     ['two different Content-Lengths', 'POST /ocpi/2.1.1/cdrs HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab'],
     ['bad chunk size', 'POST /ocpi/2.1.1/cdrs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n'],
@@ -222,5 +233,7 @@ function filesUnder(dir: string): string[] {
 
 /** Names a traversal through our ids could create (other processes may add their own files). */
 function suspiciousIn(dir: string): string[] {
-  return readdirSync(dir).filter((n) => /etc|passwd|\.\.|%2f|db\.json|LOC|FUZZ/i.test(n)).sort();
+  return readdirSync(dir)
+    .filter((n) => /etc|passwd|\.\.|%2f|db\.json|LOC|FUZZ/i.test(n))
+    .sort();
 }

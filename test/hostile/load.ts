@@ -67,11 +67,20 @@ export function locationOp(rng: Rng, cc: string, pid: string, locationId: string
         locationId,
       };
     default:
-      return { method: 'PATCH', path: `${base}/${e}/${c}`, body: { amperage: (seq % 500) + 1, last_updated: t }, label: `PATCH connector ${e}/${c}`, locationId };
+      return {
+        method: 'PATCH',
+        path: `${base}/${e}/${c}`,
+        body: { amperage: (seq % 500) + 1, last_updated: t },
+        label: `PATCH connector ${e}/${c}`,
+        locationId,
+      };
   }
 }
 
-export type Outcome = { kind: 'ack'; status: number } | { kind: 'refused'; status: number; body: any } | { kind: 'no-answer'; error: string };
+export type Outcome =
+  | { kind: 'ack'; status: number }
+  | { kind: 'refused'; status: number; body: any }
+  | { kind: 'no-answer'; error: string };
 
 /** Send an operation; "ack" only for a 2xx with status_code 1000. */
 export async function sendOp(url: string, token: string, op: { method: string; path: string; body: unknown }): Promise<Outcome> {
@@ -160,7 +169,8 @@ export class LocationLoad {
     private readonly cc = 'NL',
     private readonly pid = 'TNM',
   ) {
-    for (let w = 0; w < workers; w++) for (let k = 0; k < locationsPerWorker; k++) this.tracks.push({ id: `W${w}L${k}`, worker: w, exists: false });
+    for (let w = 0; w < workers; w++)
+      for (let k = 0; k < locationsPerWorker; k++) this.tracks.push({ id: `W${w}L${k}`, worker: w, exists: false });
   }
 
   /** Write until `stop()` or until the process stops answering. `onAck` gets the count of this run. */
@@ -178,7 +188,13 @@ export class LocationLoad {
           const s = ++this.seq;
           const op: LocationOp = t.exists
             ? locationOp(rng, this.cc, this.pid, t.id, s)
-            : { method: 'PUT', path: `${LOC}/${this.cc}/${this.pid}/${t.id}`, body: baseLocation(t.id, s), label: 'PUT location', locationId: t.id };
+            : {
+                method: 'PUT',
+                path: `${LOC}/${this.cc}/${this.pid}/${t.id}`,
+                body: baseLocation(t.id, s),
+                label: 'PUT location',
+                locationId: t.id,
+              };
           t.inFlight = op;
           const outcome = await sendOp(url, token, op);
           if (outcome.kind === 'no-answer') {

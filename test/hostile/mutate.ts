@@ -41,7 +41,18 @@ export const ODD_STRINGS: readonly string[] = [
   'hasOwnProperty',
 ];
 
-export const ODD_NUMBERS: readonly number[] = [-0, -1, 1e308, -1e308, 5e-324, Number('12345678901234567890'), 2 ** 53 + 1, 0.1 + 0.2, 1.23456789, 1e21];
+export const ODD_NUMBERS: readonly number[] = [
+  -0,
+  -1,
+  1e308,
+  -1e308,
+  5e-324,
+  Number('12345678901234567890'),
+  2 ** 53 + 1,
+  0.1 + 0.2,
+  1.23456789,
+  1e21,
+];
 
 const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
@@ -53,7 +64,8 @@ export function randomJson(rng: Rng, depth = 0): Json {
   if (k === 3) return null;
   if (k === 4) return Array.from({ length: rng.int(0, 3) }, () => randomJson(rng, depth + 1));
   const o: Record<string, Json> = {};
-  for (let i = rng.int(0, 3); i > 0; i--) define(o, rng.pick([...ODD_STRINGS, 'id', 'uid', 'x', 'last_updated']), randomJson(rng, depth + 1));
+  for (let i = rng.int(0, 3); i > 0; i--)
+    define(o, rng.pick([...ODD_STRINGS, 'id', 'uid', 'x', 'last_updated']), randomJson(rng, depth + 1));
   return o;
 }
 
@@ -94,7 +106,9 @@ function setAt(root: Json, path: Path, value: Json | undefined): Json {
 }
 
 function otherType(rng: Rng, v: Json): Json {
-  const options = (['x', 42, true, null, [], {}, [v], { v }] as Json[]).filter((o) => typeof o !== typeof v || Array.isArray(o) !== Array.isArray(v));
+  const options = (['x', 42, true, null, [], {}, [v], { v }] as Json[]).filter(
+    (o) => typeof o !== typeof v || Array.isArray(o) !== Array.isArray(v),
+  );
   return rng.pick(options);
 }
 
@@ -134,7 +148,8 @@ export function mutateJson(rng: Rng, input: unknown): { value: Json; what: strin
         const n = getAt(root, p);
         return n !== null && typeof n === 'object' && !Array.isArray(n);
       });
-      if (objects.length > 0) define(getAt(root, rng.pick(objects)) as object, rng.pick([...ODD_STRINGS, 'extra', 'x'.repeat(300)]), randomJson(rng));
+      if (objects.length > 0)
+        define(getAt(root, rng.pick(objects)) as object, rng.pick([...ODD_STRINGS, 'extra', 'x'.repeat(300)]), randomJson(rng));
       break;
     }
     case 'huge-string':
@@ -142,7 +157,11 @@ export function mutateJson(rng: Rng, input: unknown): { value: Json; what: strin
       break;
     case 'huge-array': {
       const small = JSON.stringify(node ?? null).length <= 200; // bounded: at most ~400 KB
-      root = setAt(root, path, Array.from({ length: rng.int(200, 2_000) }, () => (small && rng.chance(0.5) ? clone(node) : rng.int(0, 9))));
+      root = setAt(
+        root,
+        path,
+        Array.from({ length: rng.int(200, 2_000) }, () => (small && rng.chance(0.5) ? clone(node) : rng.int(0, 9))),
+      );
       break;
     }
     case 'odd-string':
@@ -257,7 +276,8 @@ const BAD_UTF8: readonly [string, number[]][] = [
 
 export function invalidUtf8Body(rng: Rng, valid: string): { body: Buffer; what: string } {
   const [what, bytes] = rng.pick(BAD_UTF8);
-  if (rng.chance(0.2)) return { body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid, 'utf16le')]), what: 'UTF-16LE with BOM' };
+  if (rng.chance(0.2))
+    return { body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid, 'utf16le')]), what: 'UTF-16LE with BOM' };
   const rest = valid.length > 2 ? `",${valid.slice(1)}` : '"}';
   return { body: Buffer.concat([Buffer.from('{"x":"'), Buffer.from(bytes), Buffer.from(rest)]), what };
 }
@@ -292,7 +312,8 @@ export function forbiddenKeyText(rng: Rng, valid: unknown): { text: string; what
 /** Valid JSON larger than `limit` bytes (padding or a huge string). */
 export function oversizedText(rng: Rng, valid: string, limit: number): { text: string; what: string } {
   const extra = rng.int(1, limit);
-  if (rng.chance(0.5) || !valid.startsWith('{')) return { text: valid + ' '.repeat(limit - valid.length + extra), what: 'whitespace padding' };
+  if (rng.chance(0.5) || !valid.startsWith('{'))
+    return { text: valid + ' '.repeat(limit - valid.length + extra), what: 'whitespace padding' };
   return { text: `{"pad":"${'x'.repeat(limit + extra)}",${valid.slice(1)}`, what: 'huge string' };
 }
 
@@ -381,7 +402,9 @@ export const OTHER_PARTIES: readonly [string, string][] = [
 
 // ---- type-preserving edits (for input that stays valid but unusual) ----------------------------
 
-const EDGE_NUMBERS: readonly number[] = [0, -0, 0.0001, 0.5, 1, 2, 59, 60, 61, 3599, 3600, 86_399, 86_400, 9999.9999, 1e6, 123_456_789, -1, -0.0001];
+const EDGE_NUMBERS: readonly number[] = [
+  0, -0, 0.0001, 0.5, 1, 2, 59, 60, 61, 3599, 3600, 86_399, 86_400, 9999.9999, 1e6, 123_456_789, -1, -0.0001,
+];
 const EDGE_DATES: readonly string[] = [
   '1970-01-01T00:00:00Z',
   '2000-02-29T23:59:59Z',
@@ -418,7 +441,16 @@ export function tweakJson(rng: Rng, input: unknown): { value: Json; what: string
   }
   if (Array.isArray(node)) {
     const k = rng.int(0, 3);
-    const v: Json[] = k === 0 ? [] : k === 1 ? [...node, ...node] : k === 2 ? [...node].reverse() : node.every((x) => typeof x === 'string' && EDGE_DAYS.includes(x)) ? [...EDGE_DAYS] : node.slice(0, 1);
+    const v: Json[] =
+      k === 0
+        ? []
+        : k === 1
+          ? [...node, ...node]
+          : k === 2
+            ? [...node].reverse()
+            : node.every((x) => typeof x === 'string' && EDGE_DAYS.includes(x))
+              ? [...EDGE_DAYS]
+              : node.slice(0, 1);
     root = setAt(root, path, v);
     return { value: root, what: `array ${['emptied', 'doubled', 'reversed', 'widened'][k]} at ${at}` };
   }

@@ -72,7 +72,7 @@ export function paramsOf(pattern: string): string[] {
 export function matches(pattern: string, path: string): boolean {
   const p = pattern.split('/');
   const s = path.split('/');
-  return p.length === s.length && p.every((seg, i) => seg.startsWith(':') ? (s[i] ?? '') !== '' : seg === s[i]);
+  return p.length === s.length && p.every((seg, i) => (seg.startsWith(':') ? (s[i] ?? '') !== '' : seg === s[i]));
 }
 
 /** Every method some route serves on this concrete path (several patterns may match it). */

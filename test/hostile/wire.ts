@@ -50,7 +50,14 @@ export class Wire {
       // reading it all, and the broken pipe must not fall on the next request of a shared socket.
       const large = (req.body?.length ?? 0) > LARGE;
       if (large) raw.push('Connection', 'close');
-      const r = request({ host: this.host, port: this.port, method: req.method, path: req.path, headers: raw, agent: large ? false : this.agent });
+      const r = request({
+        host: this.host,
+        port: this.port,
+        method: req.method,
+        path: req.path,
+        headers: raw,
+        agent: large ? false : this.agent,
+      });
       r.on('socket', (socket) => {
         if (large) socket.on('error', () => {});
       });

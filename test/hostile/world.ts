@@ -108,7 +108,11 @@ export async function startWorld(): Promise<World> {
   await seed('PUT', '/ocpi/2.1.1/tariffs/NL/TNM/T1', tariff('T1'));
   await seed('PUT', '/ocpi/2.1.1/locations/NL/TNM/LOC1', location('LOC1'));
   await seed('POST', `/ocpi/2.1.1/tokens/${TOKEN_UID}/authorize`, { location_id: 'LOC1', evse_uids: ['E1'] });
-  await seed('POST', '/ocpi/2.1.1/cdrs', cdr(sim.deps.store.get<{ token: { auth_id: string } }>('tokens', TOKEN_UID)?.token.auth_id ?? 'x'));
+  await seed(
+    'POST',
+    '/ocpi/2.1.1/cdrs',
+    cdr(sim.deps.store.get<{ token: { auth_id: string } }>('tokens', TOKEN_UID)?.token.auth_id ?? 'x'),
+  );
 
   const infoOf = (method: string, pattern: string) => targets.find((t) => t.pattern === pattern)?.methods.get(method);
 
