@@ -209,7 +209,11 @@ it('odd but valid input is accepted without a 5xx, and the file store reloads ex
   statuses.push(await put(`/ocpi/2.1.1/locations/NL/TNM/${long}`, location(long)));
   statuses.push(await put(`/ocpi/2.1.1/locations/NL/TNM/${long}/${long}`, evse(long)));
   statuses.push(await put(`/ocpi/2.1.1/locations/NL/TNM/${long}/${long}/${'C'.repeat(36)}`, connector('C'.repeat(36))));
-  for (const id of ['__proto__', 'constructor', 'prototype', 'toString', '..a', 'a..', '~', "'or'1'='1", '<b>', '$where', '{{x}}']) {
+  // Ids that JavaScript objects own are refused (they could not round-trip a JSON state export).
+  for (const id of ['__proto__', 'constructor', 'prototype']) {
+    expect(await put(`/ocpi/2.1.1/locations/NL/TNM/${encodeURIComponent(id)}`, location(id)), id).toBe(400);
+  }
+  for (const id of ['toString', 'valueOf', '..a', 'a..', '~', "'or'1'='1", '<b>', '$where', '{{x}}']) {
     statuses.push(await put(`/ocpi/2.1.1/locations/NL/TNM/${encodeURIComponent(id)}`, location(id, { name: `named ${id}` })));
   }
   console.log(`odd but valid: ${statuses.length} requests tried, statuses ${[...new Set(statuses)].join(', ')}`);
