@@ -2,6 +2,7 @@
 // references, CDRs, Plugsurfing tokens, and a DB_FILE snapshot holding N locations (written in the
 // FileStore's own format, so a large network is there at start without pushing it first).
 import { writeFileSync } from 'node:fs';
+import { snapshotText } from '../src/store/snapshot.js';
 
 export const CPO = { country_code: 'NL', party_id: 'TST' } as const;
 export const PARTY = `${CPO.country_code}*${CPO.party_id}`;
@@ -68,13 +69,20 @@ export function location(id: string, n = 0) {
 
 export const locationBytes = () => Buffer.byteLength(JSON.stringify(location(locationId('L', 0), 0)));
 
+/** When this bench run started: the last_updated of every status PATCH it sends. */
+const PATCH_STAMP = new Date().toISOString();
 const STATUSES = ['CHARGING', 'AVAILABLE', 'BLOCKED', 'AVAILABLE'] as const;
 
-/** The i-th EVSE status PATCH over `stored` locations: path and body. */
+/**
+ * The i-th EVSE status PATCH over `stored` locations: path and body. last_updated is one instant
+ * for the whole run (newer than the stored objects): autocannon builds a connection's next
+ * request before the previous answer arrives, so a clock read there, or a counter, would reach
+ * the simulator out of order now and then, and be reported (rightly) as going backwards.
+ */
 export function statusPatch(i: number, stored: number, prefix: string): { path: string; body: string } {
   const loc = locationId(prefix, i % stored);
   const uid = `${loc}-${1 + ((i >> 1) % 2)}`;
-  const body = JSON.stringify({ status: STATUSES[i % STATUSES.length], last_updated: new Date().toISOString() });
+  const body = JSON.stringify({ status: STATUSES[i % STATUSES.length], last_updated: PATCH_STAMP });
   return { path: `${LOCATIONS_PATH}/${loc}/${uid}`, body };
 }
 
@@ -143,18 +151,32 @@ export function cdr(id: string, n: number, stored: number, prefix: string) {
   };
 }
 
+/** The token the bench CPO calls us with (pre-registered through the FIXTURES file). */
+export const CPO_TOKEN = 'bench-cpo-token-c';
+
 /**
- * A DB_FILE snapshot (src/store/file.ts SnapshotFile) holding `count` locations of the bench CPO
- * (src/ocpi/records.ts StoredLocation, keyed `CC*PID/<id>`). The party itself registers through
- * the credentials handshake afterwards, and owns them because its key matches.
+ * A FIXTURES file (src/fixtures/file.ts): the bench CPO registered without a handshake (no
+ * endpoints, so nothing is pushed to it) and `tokens` Plugsurfing tokens that answer ALLOWED.
+ */
+export function writeFixtures(file: string, tokens: number): void {
+  const party = { ...CPO, token: CPO_TOKEN, business_details: { name: 'Bench CPO' } };
+  const list = Array.from({ length: tokens }, (_, n) => ({ ...token(n), allowed: 'ALLOWED' }));
+  writeFileSync(file, JSON.stringify({ parties: [party], tokens: list }));
+}
+
+/**
+ * A DB_FILE snapshot (src/store/snapshot.ts) holding `count` locations of the bench CPO
+ * (src/ocpi/records.ts StoredLocation, keyed `CC*PID/<id>`). The party itself comes from the
+ * FIXTURES file, and owns them because its key matches.
  */
 export function writeSnapshot(file: string, count: number, prefix: string): number {
-  const locations: Record<string, unknown> = {};
+  const locations = new Map<string, unknown>();
   for (let n = 0; n < count; n++) {
     const id = locationId(prefix, n);
-    locations[`${PARTY}/${id}`] = { party: PARTY, protocol: 'ocpi', location: location(id, n), created_at: STAMP };
+    locations.set(`${PARTY}/${id}`, { party: PARTY, protocol: 'ocpi', location: location(id, n), created_at: STAMP });
   }
-  const text = JSON.stringify({ format: 'plugsurfing-emp-sim/state', version: 1, collections: { locations }, log_generation: 0 });
+  // The text the store itself writes at compaction (one value per line, src/store/snapshot.ts).
+  const text = snapshotText([['locations', locations]], 0);
   writeFileSync(file, text);
   return Buffer.byteLength(text);
 }

@@ -6,8 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type FakeCpo, register, startFakeCpo } from './cpo.js';
-import { CPO, locationBytes, TARIFF_ID, tariff, token, writeSnapshot } from './data.js';
+import { CPO, CPO_TOKEN, locationBytes, TARIFF_ID, tariff, writeFixtures, writeSnapshot } from './data.js';
 import { type LoadOptions, type LoadResult, measure, sample, type Scenario, sequential } from './load.js';
 import { cpuSeconds, memoryMb, type Proc, ROOT, startBare, startHono, startSim, stopAll } from './procs.js';
 import { summarise } from './profile.js';
@@ -49,59 +48,35 @@ const load = (url: string, token?: string): LoadOptions => ({
 });
 const profileDir = resolve(ROOT, 'bench/profiles');
 const work = mkdtempSync(join(tmpdir(), 'emp-sim-bench-'));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 interface Running {
   proc: Proc;
-  cpo: FakeCpo;
-  token: string;
   stop(): Promise<void>;
 }
 
-/** A simulator on a fresh DB_FILE holding `stored` locations, with bench tokens and a registered CPO. */
+/**
+ * A simulator on a fresh DB_FILE holding `stored` locations, with the bench CPO pre-registered
+ * and `tokens` tokens (FIXTURES file), and the tariff its connectors name pushed.
+ */
 async function simWith(label: string, stored: number, tokens: number): Promise<Running> {
   const dir = mkdtempSync(join(work, `${label}-`));
   const dbFile = join(dir, 'db.json');
   if (stored > 0) writeSnapshot(dbFile, stored, S.STORED);
+  writeFixtures(join(dir, 'fixtures.json'), tokens);
   const nodeFlags = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
-  const proc = await startSim({ dbFile, nodeFlags });
-  // Tokens before registration: nothing to push yet. Four at a time.
-  for (let n = 0; n < tokens; n += 4) {
-    await Promise.all(
-      [n, n + 1, n + 2, n + 3]
-        .filter((k) => k < tokens)
-        .map(async (k) => {
-          const res = await fetch(`${proc.url}/admin/tokens`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(token(k)),
-          });
-          if (res.status >= 300) throw new Error(`POST /admin/tokens: HTTP ${res.status} ${await res.text()}`);
-        }),
-    );
-  }
-  const cpo = await startFakeCpo();
-  const tokenC = await register(proc.url, cpo);
+  const proc = await startSim({ dbFile, nodeFlags, env: { FIXTURES: join(dir, 'fixtures.json') } });
   const res = await fetch(`${proc.url}/ocpi/2.1.1/tariffs/${CPO.country_code}/${CPO.party_id}/${TARIFF_ID}`, {
     method: 'PUT',
-    headers: { authorization: `Token ${tokenC}`, 'content-type': 'application/json' },
+    headers: { authorization: `Token ${CPO_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify(tariff()),
   });
   const answer = (await res.json()) as { status_code?: number };
   if (answer.status_code !== 1000) throw new Error(`PUT tariff: ${JSON.stringify(answer)}`);
-  // Let any token push the registration started settle before measuring.
-  for (let last = -1; last !== cpo.pushes(); ) {
-    last = cpo.pushes();
-    await sleep(300);
-  }
   return {
     proc,
-    cpo,
-    token: tokenC,
     stop: async () => {
       await proc.stop();
-      await cpo.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -170,7 +145,7 @@ async function oneRun(run: number): Promise<Metrics> {
 
     log(`run ${run}: simulator, ${SMALL} locations stored`);
     const sim = await simWith('main', SMALL, S.BENCH_TOKENS);
-    const o = load(sim.proc.url, sim.token);
+    const o = load(sim.proc.url, CPO_TOKEN);
     // Reads first, then writes; the location PUT, which grows the store most, last.
     const list: [string, Scenario][] = [
       ['versions', S.versions],
@@ -192,7 +167,7 @@ async function oneRun(run: number): Promise<Metrics> {
     const sim = await simWith('scale', LARGE, S.BENCH_TOKENS);
     m['scale.startup_ms'] = sim.proc.startupMs;
     m['scale.rss_start_mb'] = memoryMb(sim.proc.pid).rss;
-    const o = load(sim.proc.url, sim.token);
+    const o = load(sim.proc.url, CPO_TOKEN);
     await scenario(m, 'patch_large', S.patch(LARGE), o, sim.proc.pid);
     await scenario(m, 'authorize_large', S.authorize(LARGE), o, sim.proc.pid);
     const mem = memoryMb(sim.proc.pid);
@@ -211,9 +186,9 @@ async function oneRun(run: number): Promise<Metrics> {
   if (want('sync')) {
     log(`run ${run}: sequential initial sync of ${SYNC} locations (1 connection)`);
     const sim = await simWith('sync', 0, 0);
-    await sample(S.put(`Z${tag}`), { url: sim.proc.url, token: sim.token }, 2);
+    await sample(S.put(`Z${tag}`), { url: sim.proc.url, token: CPO_TOKEN }, 2);
     const main0 = cpuSeconds(sim.proc.pid, true);
-    const r = await sequential(S.put(`S${tag}`), { url: sim.proc.url, token: sim.token }, SYNC);
+    const r = await sequential(S.put(`S${tag}`), { url: sim.proc.url, token: CPO_TOKEN }, SYNC);
     // The rest of the wall time is waiting: the disk (write + fdatasync per PUT), the thread pool, the network.
     m['sync.main_us'] = ((cpuSeconds(sim.proc.pid, true) - main0) * 1e6) / SYNC;
     m['sync.wall_s'] = r.wallMs / 1000;

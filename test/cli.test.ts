@@ -2,13 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { type SimProcess, spawnSim } from './helpers/process.js';
+import { cliArgs, ROOT, type SimProcess, spawnSim } from './helpers/process.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const cli = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+  spawnSync(process.execPath, cliArgs(args), { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
 
 let proc: SimProcess | undefined;
 afterEach(async () => {

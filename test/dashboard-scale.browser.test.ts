@@ -16,11 +16,18 @@ const ready = () => page.waitForSelector('body[data-ready="true"]');
 const text = (selector: string) => page.locator(selector).textContent();
 
 describe.skipIf(!hasChromium)('dashboard at scale and with ADMIN_TOKEN (chromium)', () => {
+  // One browser and one page for the file: each test's simulator listens on a port of its own,
+  // so the page never carries state (storage is per origin) from one test into the next.
   beforeAll(async () => {
     browser = await launchChromium();
+    page = await browser.newPage();
   }, 30_000);
   afterAll(() => browser?.close());
-  afterEach(() => page?.close());
+  afterEach(async () => {
+    // This test's listeners go, and the page leaves the dashboard before its simulator stops.
+    await page.removeAllListeners(undefined, { behavior: 'ignoreErrors' });
+    await page.goto('about:blank');
+  });
 
   it('10,000 locations: one page of 20 at a time, Territory filter on the server', async () => {
     const sim: TestSim = await startSim();
@@ -34,7 +41,6 @@ describe.skipIf(!hasChromium)('dashboard at scale and with ADMIN_TOKEN (chromium
       });
       await sim.deps.store.write(writes);
 
-      page = await browser.newPage();
       const bodies: number[] = [];
       page.on('response', async (r) => {
         if (r.url().includes('/admin/locations')) bodies.push((await r.body()).length);
@@ -65,7 +71,6 @@ describe.skipIf(!hasChromium)('dashboard at scale and with ADMIN_TOKEN (chromium
     const sim = await Simulator.start({ adminToken: 'dashboard-admin-token' });
     try {
       const { token } = await sim.registerParty({ country_code: 'NL', party_id: 'TNM' });
-      page = await browser.newPage();
       const prompts: string[] = [];
       page.on('dialog', (d) => {
         prompts.push(d.message());

@@ -22,17 +22,20 @@ const ocpi = async (method: string, path: string, json?: unknown) => {
 };
 
 describe.skipIf(!hasChromium)('dashboard (chromium at /usr/bin/chromium)', () => {
+  // One browser and one page for the file: each test's simulator listens on a port of its own,
+  // so the page never carries state (storage is per origin) from one test into the next.
   beforeAll(async () => {
     browser = await launchChromium();
+    page = await browser.newPage();
   }, 30_000);
   afterAll(() => browser?.close());
   beforeEach(async () => {
     sim = await Simulator.start();
     ({ token } = await sim.registerParty({ country_code: 'NL', party_id: 'TNM' }));
-    page = await browser.newPage();
   });
   afterEach(async () => {
-    await page.close();
+    // Leave the dashboard (and its live stream) before its simulator stops.
+    await page.goto('about:blank');
     await sim.stop();
   });
 

@@ -85,7 +85,8 @@ function readDisk(file: string) {
     .filter((g) => g >= (snapshot.log_generation ?? 0))
     .sort((a, b) => a - b);
   for (const g of generations) {
-    for (const line of readFileSync(`${file}.log.${g}`, 'utf8').split('\n')) if (line) state.apply(JSON.parse(line));
+    // The log ends in the zeros the store writes ahead (src/store/file.ts makeRoom).
+    for (const line of readFileSync(`${file}.log.${g}`, 'utf8').split('\n')) if (line && !line.startsWith('\0')) state.apply(JSON.parse(line));
   }
   return state.toDocument();
 }

@@ -40,7 +40,7 @@ export async function adminBody<S extends z.ZodType>(c: Context, schema: S): Pro
   const { readJsonBody } = await import('../ocpi/transport/body.js');
   let json: unknown;
   try {
-    json = (await readJsonBody(c.req.raw, { maxBytes: MAX_ADMIN_BODY, maxDepth: 64 })).json;
+    json = (await readJsonBody(c, { maxBytes: MAX_ADMIN_BODY, maxDepth: 64 })).json;
   } catch (err) {
     const status = err instanceof OcpiError && err.http ? err.http : 400;
     throw new AdminError(status, err instanceof Error ? err.message : 'invalid body');

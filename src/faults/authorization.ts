@@ -17,14 +17,17 @@ interface DecisionLike {
   info: { allowed: AllowedType };
 }
 
-/** Consume the override for this authorization (if any) and wait its delay; `signal` ends the wait early. */
+/**
+ * Consume the override for this authorization (if any) and wait its delay; the signal (asked for
+ * only when there is a delay: building it costs every request) ends the wait early.
+ */
 export async function awaitAuthorizationOverride(
   deps: Pick<Deps, 'faults'>,
   q: AuthorizationQuery,
-  signal?: AbortSignal,
+  signal?: () => AbortSignal,
 ): Promise<AuthorizationOverride | null> {
   const override = authorizationOverride(deps, q);
-  if (override?.delayMs) await sleep(override.delayMs, signal);
+  if (override?.delayMs) await sleep(override.delayMs, signal?.());
   return override;
 }
 

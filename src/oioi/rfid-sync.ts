@@ -30,8 +30,8 @@ class RfidSync {
   private closed = false;
 
   constructor(private readonly deps: Deps) {
-    this.unsubscribe = deps.events.subscribe((e) => {
-      if (e.type === 'change' && e.data.collection === COLLECTIONS.tokens) this.schedule();
+    this.unsubscribe = deps.events.on('change', (e) => {
+      if (e.data.collection === COLLECTIONS.tokens) this.schedule();
     });
   }
 

@@ -83,8 +83,8 @@ export function oioiHandler(deps: Deps, version: OioiVersion) {
     try {
       const caller = authenticateKey(deps, c.req.header('authorization'));
       c.set('party', caller.party);
-      checkContentType(c.req.raw);
-      const text = await readText(c.req.raw, deps.config.bodyLimit);
+      checkContentType(c);
+      const text = await readText(c, deps.config.bodyLimit);
       c.set('journalRequestBody', text);
       const { call, payload } = callOf(parseJson(text, deps.config.jsonDepthLimit));
       const handler = INBOUND_CALLS[call] as CallHandler;

@@ -37,9 +37,9 @@ export function evictOldest(store: Store, collection: string, max: number, addin
   const excess = store.size(collection) + adding - max;
   if (excess <= 0) return [];
   const out: Mutation[] = [];
-  for (const key of store.entries(collection)) {
+  for (const key of store.keys(collection)) {
     if (out.length >= excess) break;
-    out.push(del(collection, key[0]));
+    out.push(del(collection, key));
   }
   return out;
 }

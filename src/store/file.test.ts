@@ -1,5 +1,5 @@
 // The durable store: replay, compaction, torn tails, group commit, disk failures.
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -108,6 +108,27 @@ describe('FileStore', () => {
     const s = await FileStore.open(file);
     expect(readFileSync(`${file}.lock`, 'utf8')).toBe(String(process.pid));
     await s.close();
+  });
+
+  it('writes zeros ahead of the log so batches overwrite (the size changes once per chunk); replay stops at them', async () => {
+    const file = join(dir(), 'db.json');
+    const a = await FileStore.open(file);
+    await a.write([put('c', 'first', 'x'.repeat(100))]);
+    const log = `${file}.log.0`;
+    const size = statSync(log).size;
+    const first = readFileSync(log, 'utf8').indexOf('\0');
+    expect(first).toBeGreaterThan(100); // the line, then zeros
+    expect(size).toBeGreaterThanOrEqual(first + (16 << 10));
+    for (let i = 0; i < 20; i++) await a.write([put('c', `k${i}`, i)]);
+    expect(statSync(log).size).toBe(size); // 20 more batches, all inside the zeros
+    // As after kill -9: the next instance replays every line, cuts the zeros, and appends after them.
+    const b = await FileStore.open(file);
+    expect(b.size('c')).toBe(21);
+    expect(readFileSync(log, 'utf8')).not.toContain('\0');
+    await b.write([put('c', 'after', true)]);
+    const c = await FileStore.open(file);
+    expect(c.get('c', 'after')).toBe(true);
+    expect(c.size('c')).toBe(22);
   });
 
   it('refuses a DB_FILE that is not ours', async () => {

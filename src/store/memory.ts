@@ -1,4 +1,5 @@
 // In-memory state: the Maps every store kind reads from. Also the `:memory:` store itself.
+import { RawJson } from './snapshot.js';
 import type { Mutation, StateDocument, Store } from './store.js';
 
 export interface Undo {
@@ -11,6 +12,7 @@ export interface Undo {
 export class MemoryState {
   private readonly maps = new Map<string, Map<string, unknown>>();
 
+  /** The raw map: its values may still be RawJson (see snapshot.ts); read through get/values/entries. */
   map(collection: string): Map<string, unknown> {
     let m = this.maps.get(collection);
     if (!m) {
@@ -18,6 +20,38 @@ export class MemoryState {
       this.maps.set(collection, m);
     }
     return m;
+  }
+
+  get(collection: string, key: string): unknown {
+    const m = this.maps.get(collection);
+    if (!m) return undefined;
+    const v = m.get(key);
+    return v instanceof RawJson ? parsed(m, key, v) : v;
+  }
+
+  *values(collection: string): IterableIterator<unknown> {
+    const m = this.map(collection);
+    for (const [k, v] of m) yield v instanceof RawJson ? parsed(m, k, v) : v;
+  }
+
+  *entries(collection: string): IterableIterator<[string, unknown]> {
+    const m = this.map(collection);
+    for (const [k, v] of m) yield [k, v instanceof RawJson ? parsed(m, k, v) : v];
+  }
+
+  keys(collection: string): IterableIterator<string> {
+    return this.map(collection).keys();
+  }
+
+  /** Take the collections of a loaded snapshot as they are (values may be RawJson). */
+  adopt(collections: Map<string, Map<string, unknown>>): void {
+    this.maps.clear();
+    for (const [name, map] of collections) this.maps.set(name, map);
+  }
+
+  /** The maps as they are, RawJson included (for the snapshot writer, which copies those verbatim). */
+  collections(): IterableIterator<[string, Map<string, unknown>]> {
+    return this.maps.entries();
   }
 
   /** Apply mutations and return what undoes them (in reverse order). */
@@ -54,11 +88,18 @@ export class MemoryState {
     for (const [name, map] of this.maps) {
       // Object.fromEntries would treat a key "__proto__" as data too, but keys are validated ids.
       const obj: Record<string, unknown> = Object.create(null);
-      for (const [k, v] of map) obj[k] = v;
+      for (const [k, v] of map) obj[k] = v instanceof RawJson ? parsed(map, k, v) : v;
       collections[name] = obj;
     }
     return { format: 'plugsurfing-emp-sim/state', version: 1, collections };
   }
+}
+
+/** Parse a value kept as text, once: the parsed value replaces it (same key, same place). */
+function parsed(map: Map<string, unknown>, key: string, raw: RawJson): unknown {
+  const value: unknown = JSON.parse(raw.text);
+  map.set(key, value);
+  return value;
 }
 
 export class MemoryStore implements Store {
@@ -67,16 +108,19 @@ export class MemoryStore implements Store {
   protected readonly state = new MemoryState();
 
   get<T>(collection: string, key: string): T | undefined {
-    return this.state.map(collection).get(key) as T | undefined;
+    return this.state.get(collection, key) as T | undefined;
   }
   has(collection: string, key: string): boolean {
     return this.state.map(collection).has(key);
   }
   values<T>(collection: string): IterableIterator<T> {
-    return this.state.map(collection).values() as IterableIterator<T>;
+    return this.state.values(collection) as IterableIterator<T>;
   }
   entries<T>(collection: string): IterableIterator<[string, T]> {
-    return this.state.map(collection).entries() as IterableIterator<[string, T]>;
+    return this.state.entries(collection) as IterableIterator<[string, T]>;
+  }
+  keys(collection: string): IterableIterator<string> {
+    return this.state.keys(collection);
   }
   size(collection: string): number {
     return this.state.map(collection).size;

@@ -22,6 +22,8 @@ export interface Store {
   /** Values in insertion order (a replaced value keeps its place: stable pagination). */
   values<T>(collection: string): IterableIterator<T>;
   entries<T>(collection: string): IterableIterator<[string, T]>;
+  /** Keys in insertion order, without reading the values (a file store parses those lazily). */
+  keys(collection: string): IterableIterator<string>;
   size(collection: string): number;
   /** Apply atomically in memory now; resolves once durable, rejects (and undoes) if not. */
   write(mutations: Mutation[]): Promise<void>;

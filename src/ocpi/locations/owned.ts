@@ -139,6 +139,8 @@ export async function commit(deps: Deps, mutations: Mutation[], findings: NewFin
  * state is replaced or the collection's size no longer matches (a writer that bypassed `added`,
  * or a failed write that was undone).
  */
+const partyOfKey = (key: string) => key.slice(0, key.indexOf('/'));
+
 class PartyCounts {
   private counts = new Map<string, number>();
   private total = -1;
@@ -148,7 +150,11 @@ class PartyCounts {
   private sync(store: Store): void {
     if (this.generation === store.generation && this.total === store.size(this.collection)) return;
     this.counts = new Map();
-    for (const v of store.values<{ party: string }>(this.collection)) this.counts.set(v.party, (this.counts.get(v.party) ?? 0) + 1);
+    // The party is the key's prefix (ownedKey): no stored value is read (or parsed, see store/snapshot.ts).
+    for (const key of store.keys(this.collection)) {
+      const party = partyOfKey(key);
+      this.counts.set(party, (this.counts.get(party) ?? 0) + 1);
+    }
     this.total = store.size(this.collection);
     this.generation = store.generation;
   }
@@ -158,11 +164,13 @@ class PartyCounts {
   }
   /** Call right after the write that added one object of `party` was applied. */
   added(store: Store, party: string): void {
-    this.sync(store);
-    if (this.total === store.size(this.collection) - 1) {
+    // Exactly one object more than counted: count it (a full sync here would scan every object).
+    if (this.generation === store.generation && this.total === store.size(this.collection) - 1) {
       this.counts.set(party, (this.counts.get(party) ?? 0) + 1);
       this.total++;
+      return;
     }
+    this.sync(store);
   }
 }
 

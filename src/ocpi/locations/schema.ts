@@ -276,14 +276,22 @@ export const EVSE = z.object({
 export type EVSE = z.infer<typeof EVSE>;
 
 /** IANA tz database name, checked against the runtime's time zone data (offsets such as +01:00 are not names). */
+/** Zones already checked: building an Intl.DateTimeFormat costs more than the rest of a Location's validation. */
+const timeZoneChecked = new Map<string, boolean>();
+
 function isIanaTimeZone(zone: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  const known = timeZoneChecked.get(zone);
+  if (known !== undefined) return known;
+  let valid = /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone);
+  if (valid) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+    } catch {
+      valid = false;
+    }
   }
+  if (timeZoneChecked.size < 1000) timeZoneChecked.set(zone, valid); // bounded: names come from callers
+  return valid;
 }
 
 /** 3.1 Location: EVSE uids are unique within the Location. */

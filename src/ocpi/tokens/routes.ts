@@ -95,7 +95,7 @@ async function authorizeRequest(req: PartyRequest) {
   const override = await awaitAuthorizationOverride(
     deps,
     { token_uid: uid, location_id: references?.location_id, party: party.key },
-    req.c.req.raw.signal,
+    () => req.c.req.raw.signal,
   );
   const location = references ? findLocation(deps, party.key, references.location_id)?.location : undefined;
   const decision = withOverride(

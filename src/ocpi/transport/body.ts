@@ -1,7 +1,9 @@
 // Reading a request body: size limit (413), JSON only (415 for another declared type),
 // valid UTF-8 and JSON (400/2001), bounded nesting, no prototype-polluting keys.
+import type { Context } from 'hono';
 import { badJson, OcpiError, payloadTooLarge } from './errors.js';
 import { OcpiStatus } from './status.js';
+import { incomingOf, readIncoming } from './incoming.js';
 import { readLimited } from './stream.js';
 
 export interface BodyLimits {
@@ -16,11 +18,19 @@ export interface RawBody {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Read at most `maxBytes` of the body; throws 413 beyond. Returns '' for an empty body. */
-export async function readText(req: Request, maxBytes: number): Promise<string> {
-  const declared = req.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
-  const bytes = await readLimited(req.body, maxBytes, () => payloadTooLarge(maxBytes));
+/**
+ * Read at most `maxBytes` of the body; throws 413 beyond. Returns '' for an empty body. Reads the
+ * Node request when there is one (see incoming.ts), else the WHATWG Request's stream.
+ */
+export async function readText(c: Context, maxBytes: number): Promise<string> {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
+  const tooLarge = () => {
+    c.header('Connection', 'close'); // the rest of the body is not read: do not reuse the connection
+    return payloadTooLarge(maxBytes);
+  };
+  const incoming = incomingOf(c);
+  const bytes = incoming ? await readIncoming(incoming, maxBytes, tooLarge) : await readLimited(c.req.raw.body, maxBytes, tooLarge);
   try {
     return decoder.decode(bytes);
   } catch {
@@ -28,8 +38,8 @@ export async function readText(req: Request, maxBytes: number): Promise<string> 
   }
 }
 
-export function checkContentType(req: Request): void {
-  const type = req.headers.get('content-type');
+export function checkContentType(c: Context): void {
+  const type = c.req.header('content-type');
   if (type && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim())) {
     throw new OcpiError(OcpiStatus.INVALID_PARAMETERS, `Content-Type must be application/json (got ${type.slice(0, 100)})`, {
       http: 415,
@@ -71,8 +81,8 @@ function checkShape(root: unknown, maxDepth: number): void {
   }
 }
 
-export async function readJsonBody(req: Request, limits: BodyLimits): Promise<RawBody> {
-  checkContentType(req);
-  const text = await readText(req, limits.maxBytes);
+export async function readJsonBody(c: Context, limits: BodyLimits): Promise<RawBody> {
+  checkContentType(c);
+  const text = await readText(c, limits.maxBytes);
   return { text, json: parseJson(text, limits.maxDepth) };
 }

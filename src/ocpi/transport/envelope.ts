@@ -10,8 +10,16 @@ export interface Envelope<T = unknown> {
 
 /** OCPI DateTime of now, second precision, UTC with Z. */
 export function ocpiTimestamp(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastTimestamp = `${new Date(second * 1000).toISOString().slice(0, 19)}Z`;
+  }
+  return lastTimestamp;
 }
+// Every answer of the same second carries the same timestamp: format it once.
+let lastSecond = Number.NaN;
+let lastTimestamp = '';
 
 export function envelope<T>(
   nowMs: number,
@@ -19,12 +27,11 @@ export function envelope<T>(
   statusCode: OcpiStatusCode | number = OcpiStatus.SUCCESS,
   statusMessage?: string,
 ): Envelope<T> {
-  // `data` first: the order the spec's examples show, easiest to read in a terminal.
-  const body: Envelope<T> = {
-    ...(data !== undefined ? { data } : {}),
-    status_code: statusCode,
-    status_message: statusMessage ?? statusMessages[statusCode as OcpiStatusCode] ?? undefined,
-    timestamp: ocpiTimestamp(nowMs),
-  };
-  return body;
+  const status_message = statusMessage ?? statusMessages[statusCode as OcpiStatusCode];
+  const timestamp = ocpiTimestamp(nowMs);
+  // `data` first: the order the spec's examples show, easiest to read in a terminal. Two fixed
+  // shapes (no spreads): this runs for every answer.
+  return data !== undefined
+    ? { data, status_code: statusCode, status_message, timestamp }
+    : { status_code: statusCode, status_message, timestamp };
 }

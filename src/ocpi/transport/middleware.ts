@@ -2,8 +2,8 @@
 // and the answer for paths we do not serve.
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Deps } from '../../deps.js';
-import { redactAuthorization } from '../../journal/redact.js';
 import { notFound } from './errors.js';
+import { incomingOf } from './incoming.js';
 import { authenticate } from './router.js';
 import { sendError } from './respond.js';
 
@@ -19,34 +19,38 @@ export function inboundJournal(deps: Deps, protocol: 'ocpi' | 'oioi', identify?:
     const early = identify?.(c);
     if (early) c.set('party', early);
     const started = performance.now();
-    const time = new Date(deps.clock.now()).toISOString();
+    const timeMs = deps.clock.now();
     try {
       await next();
     } finally {
-      const status = c.res.status;
+      const res = c.res;
+      const status = res.status;
       const duration = Math.round((performance.now() - started) * 10) / 10;
-      const headers: Record<string, string> = {};
-      for (const [k, v] of c.req.raw.headers) headers[k] = k === 'authorization' ? (redactAuthorization(v) as string) : v;
       const ocpiStatus = c.get('ocpiStatus');
       const party = c.get('party');
       const fault = c.get('fault');
-      deps.journal.record({
+      const incoming = incomingOf(c);
+      // Raw material only: the journal builds (and redacts) the entry when somebody reads it.
+      deps.journal.recordInbound({
         id,
-        time,
-        direction: 'inbound',
+        timeMs,
         protocol,
-        ...(party ? { party } : {}),
+        party,
         method: c.req.method,
         url: c.req.url,
         path: c.req.path,
         status,
-        ...(ocpiStatus !== undefined ? { ocpi_status: ocpiStatus } : {}),
+        ocpi_status: ocpiStatus,
         duration_ms: duration,
-        request: { headers, ...deps.journal.body(c.get('journalRequestBody')) },
-        response: { headers: Object.fromEntries(c.res.headers), ...deps.journal.body(c.get('journalResponseBody')) },
-        ...(fault ? { fault } : {}),
+        requestHeaders: incoming ? incoming.rawHeaders : Object.fromEntries(c.req.raw.headers),
+        requestBody: c.get('journalRequestBody'),
+        responseHeaders: () => res.headers,
+        responseBody: c.get('journalResponseBody'),
+        fault,
       });
-      deps.log.info(protocol, { id, method: c.req.method, path: c.req.path, status, ocpi_status: ocpiStatus, ms: duration, party });
+      if (deps.log.enabled('info')) {
+        deps.log.info(protocol, { id, method: c.req.method, path: c.req.path, status, ocpi_status: ocpiStatus, ms: duration, party });
+      }
     }
   };
 }

@@ -114,17 +114,16 @@ export class OcpiRouter {
     }
     let body: unknown;
     if (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH') {
-      const raw = await readJsonBody(c.req.raw, { maxBytes: deps.config.bodyLimit, maxDepth: deps.config.jsonDepthLimit });
+      const raw = await readJsonBody(c, { maxBytes: deps.config.bodyLimit, maxDepth: deps.config.jsonDepthLimit });
       c.set('journalRequestBody', raw.text);
       body = raw.json;
     }
-    const url = new URL(c.req.url);
     const req: OcpiRequest = {
       c,
       deps,
       principal,
       params: c.req.param() as Record<string, string>,
-      query: url.searchParams,
+      query: queryOf(c.req.url),
       body,
       requestId: c.get('requestId'),
       now: deps.clock.now(),
@@ -150,6 +149,16 @@ export async function authenticate(c: Context, deps: Deps): Promise<Principal> {
   c.set('principal', principal);
   if (principal.kind === 'party') c.set('party', principal.party.key);
   return principal;
+}
+
+const NO_QUERY = new URLSearchParams();
+
+/** The query string of a URL (no URL object built: most OCPI requests have none). */
+function queryOf(url: string): URLSearchParams {
+  const at = url.indexOf('?');
+  if (at === -1) return NO_QUERY;
+  const hash = url.indexOf('#', at);
+  return new URLSearchParams(hash === -1 ? url.slice(at + 1) : url.slice(at + 1, hash));
 }
 
 export { clientError, OcpiError };

@@ -51,14 +51,31 @@ export function unknownFields(input: unknown, output: unknown, path = '', found:
   return found;
 }
 
-/** A copy of `value` without object properties whose value is null (array items are kept). */
+/**
+ * `value` without object properties whose value is null (array items are kept): the value itself
+ * when it has none (the usual case: no copy), else a copy.
+ */
 export function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+  return hasNullProperty(value) ? copyWithoutNulls(value) : value;
+}
+
+function hasNullProperty(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasNullProperty);
+  if (!isPlainObject(value)) return false;
+  for (const key in value) {
+    const v = value[key];
+    if (v === null || (typeof v === 'object' && hasNullProperty(v))) return true;
+  }
+  return false;
+}
+
+function copyWithoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyWithoutNulls);
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const v = value[key];
-    if (v !== null) out[key] = withoutNulls(v);
+    if (v !== null) out[key] = copyWithoutNulls(v);
   }
   return out;
 }
