@@ -8,7 +8,6 @@ import { type FileHandle, mkdir, open, readdir, readFile, rm, writeFile } from '
 import { basename, dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { TextFile } from 'lowdb/node';
-import { isAscii } from 'node:buffer';
 import { MemoryStore, type Undo } from './memory.js';
 import { type LoadedSnapshot, parseSnapshot, snapshotText } from './snapshot.js';
 import { type Mutation, type StateDocument, StoreWriteError } from './store.js';
@@ -370,9 +369,7 @@ function readSnapshot(file: string): LoadedSnapshot | null {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  // Pure ASCII (the usual case: JSON.stringify escapes nothing else, but CPO texts may hold
-  // UTF-8) decodes as latin1, a plain copy.
-  return parseSnapshot(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'));
+  return parseSnapshot(bytes);
 }
 
 /** fdatasync with the callback API: one thread-pool hop, no FileHandle promise machinery. */

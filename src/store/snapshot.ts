@@ -14,6 +14,7 @@
 //
 // JSON.stringify never writes a raw line break, so every value is exactly one line. A file in
 // another layout (written by hand, by an older version, pretty-printed) is parsed whole.
+import { isAscii } from 'node:buffer';
 import type { StateDocument } from './store.js';
 
 /** A stored value still in its JSON text: parsed when first read. */
@@ -55,9 +56,17 @@ export function snapshotText(collections: Iterable<[string, Map<string, unknown>
   return parts.join('');
 }
 
-/** Read a snapshot's text: indexed line by line when it has the layout above, else parsed whole. */
-export function parseSnapshot(text: string): LoadedSnapshot {
-  return parseLines(text) ?? fromDocument(JSON.parse(text) as StateDocument & SnapshotHeader);
+/**
+ * Read a snapshot: indexed line by line when it has the layout above, else parsed whole. Each
+ * line is decoded on its own (a line break never falls inside a UTF-8 sequence), so a value
+ * kept as text holds only its own characters: once it is parsed, its text can be freed (one
+ * string for the whole file would stay alive as long as any value had not been read).
+ */
+export function parseSnapshot(input: Buffer | string): LoadedSnapshot {
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  // Pure ASCII (the usual case) decodes as latin1, a plain copy.
+  const encoding = isAscii(bytes) ? 'latin1' : 'utf8';
+  return parseLines(bytes, encoding) ?? fromDocument(JSON.parse(bytes.toString(encoding)) as StateDocument & SnapshotHeader);
 }
 
 function fromDocument(doc: StateDocument & SnapshotHeader): LoadedSnapshot {
@@ -69,13 +78,14 @@ function fromDocument(doc: StateDocument & SnapshotHeader): LoadedSnapshot {
   return { header: { format, version, log_generation }, collections };
 }
 
-/** null when the text is not in the one-value-per-line layout (the caller parses it whole). */
-function parseLines(text: string): LoadedSnapshot | null {
-  if (!text.startsWith(HEAD)) return null;
-  let at = text.indexOf('\n');
+const NEWLINE = 10;
+
+/** null when the bytes are not in the one-value-per-line layout (the caller parses them whole). */
+function parseLines(bytes: Buffer, encoding: 'latin1' | 'utf8'): LoadedSnapshot | null {
+  let at = bytes.indexOf(NEWLINE);
   if (at < 0) return null;
-  const first = text.slice(0, at);
-  if (!first.endsWith(',"collections":{')) return null;
+  const first = bytes.toString(encoding, 0, at);
+  if (!first.startsWith(HEAD) || !first.endsWith(',"collections":{')) return null;
   let header: SnapshotHeader;
   try {
     const { format, version, log_generation } = JSON.parse(`${first}}}`) as SnapshotHeader;
@@ -86,10 +96,10 @@ function parseLines(text: string): LoadedSnapshot | null {
   const collections = new Map<string, Map<string, unknown>>();
   let map: Map<string, unknown> | null = null;
   let done = false;
-  for (at += 1; at < text.length; ) {
-    let end = text.indexOf('\n', at);
-    if (end < 0) end = text.length;
-    const line = text.slice(at, end);
+  for (at += 1; at < bytes.length; ) {
+    let end = bytes.indexOf(NEWLINE, at);
+    if (end < 0) end = bytes.length;
+    const line = bytes.toString(encoding, at, end);
     at = end + 1;
     if (done) {
       if (line.trim() !== '') return null;
