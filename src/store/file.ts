@@ -68,6 +68,17 @@ export class FileStore extends MemoryStore {
     return store;
   }
 
+  /**
+   * Parse the values start-up left as text, a slice per turn of the event loop (~5 ms: requests
+   * go on between slices), so the CPO's stream after a restart finds them parsed.
+   */
+  private parseAhead(): void {
+    const step = () => {
+      if (!this.closed && this.state.parseSome(PARSE_SLICE)) setImmediate(step).unref();
+    };
+    setImmediate(step).unref();
+  }
+
   private logPath(generation: number): string {
     return `${this.file}.log.${generation}`;
   }
@@ -82,7 +93,10 @@ export class FileStore extends MemoryStore {
     if (snapshot && snapshot.header.format !== undefined && snapshot.header.format !== 'plugsurfing-emp-sim/state') {
       throw new Error(`${this.file} is not a plugsurfing-emp-sim state file`);
     }
-    if (snapshot) this.state.adopt(snapshot.collections);
+    if (snapshot) {
+      this.state.adopt(snapshot.collections);
+      this.parseAhead();
+    }
     const fromGeneration = snapshot?.header.log_generation ?? 0;
     let lastGeneration = fromGeneration;
     for (const generation of await this.logGenerations()) {
@@ -352,6 +366,8 @@ export class FileStore extends MemoryStore {
   }
 }
 
+/** Values parsed per slice after start-up (~25 us each for a 2 KB Location). */
+const PARSE_SLICE = 200;
 const PREALLOCATE_MIN = 16 << 10;
 const PREALLOCATE_MAX = 1 << 20;
 const ZEROS = Buffer.alloc(64 << 10);

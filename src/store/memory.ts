@@ -11,6 +11,7 @@ export interface Undo {
 
 export class MemoryState {
   private readonly maps = new Map<string, Map<string, unknown>>();
+  private unparsed: Generator<[Map<string, unknown>, string, RawJson]> | null = null;
 
   /** The raw map: its values may still be RawJson (see snapshot.ts); read through get/values/entries. */
   map(collection: string): Map<string, unknown> {
@@ -47,6 +48,30 @@ export class MemoryState {
   adopt(collections: Map<string, Map<string, unknown>>): void {
     this.maps.clear();
     for (const [name, map] of collections) this.maps.set(name, map);
+    this.unparsed = this.rawValues();
+  }
+
+  /**
+   * Parse up to `count` of the values still in text form (after a snapshot was adopted); false
+   * once none is left. The file store runs it in slices after start-up, so a CPO's first request
+   * to each object does not pay for it, and the texts are freed.
+   */
+  parseSome(count: number): boolean {
+    if (!this.unparsed) return false;
+    for (let i = 0; i < count; i++) {
+      const next = this.unparsed.next();
+      if (next.done) {
+        this.unparsed = null;
+        return false;
+      }
+      const [map, key, raw] = next.value;
+      if (map.get(key) === raw) parsed(map, key, raw); // else written (or parsed) meanwhile
+    }
+    return true;
+  }
+
+  private *rawValues(): Generator<[Map<string, unknown>, string, RawJson]> {
+    for (const map of [...this.maps.values()]) for (const [key, value] of map) if (value instanceof RawJson) yield [map, key, value];
   }
 
   /** The maps as they are, RawJson included (for the snapshot writer, which copies those verbatim). */
@@ -77,6 +102,7 @@ export class MemoryState {
 
   load(doc: StateDocument): void {
     this.maps.clear();
+    this.unparsed = null;
     for (const [name, entries] of Object.entries(doc.collections ?? {})) {
       const map = this.map(name);
       for (const [key, value] of Object.entries(entries ?? {})) map.set(key, value);

@@ -55,6 +55,20 @@ describe('snapshot text', () => {
     expect(state.toDocument().collections.meta).toEqual({ flag: true, n: 0, s: 'text', nothing: null });
   });
 
+  it('parseSome parses what is still text, a slice at a time, and skips what was written meanwhile', () => {
+    const state = new MemoryState();
+    state.adopt(parseSnapshot(snapshotText(collections(), 1)).collections);
+    state.apply([{ op: 'put', collection: 'locations', key: 'NL*TNM/L1', value: { id: 'new' } }]);
+    expect(state.parseSome(2)).toBe(true);
+    const still = () => [...state.collections()].flatMap(([, m]) => [...m.values()].filter((v) => v instanceof RawJson)).length;
+    expect(still()).toBe(6 - 2); // 7 values stored (undefined is not), one written over: 6 were text
+    while (state.parseSome(1));
+    expect(still()).toBe(0);
+    expect(state.get('locations', 'NL*TNM/L1')).toEqual({ id: 'new' });
+    expect(state.get('locations', '__proto__')).toEqual({ id: 'proto' });
+    expect(state.parseSome(10)).toBe(false);
+  });
+
   it('writes values still in text form back verbatim (a compaction does not parse them)', () => {
     const loaded = parseSnapshot(snapshotText(collections(), 1));
     const raw = loaded.collections.get('locations')?.get('NL*TNM/L1') as RawJson;
