@@ -65,7 +65,12 @@ export class MemoryState {
         return false;
       }
       const [map, key, raw] = next.value;
-      if (map.get(key) === raw) parsed(map, key, raw); // else written (or parsed) meanwhile
+      if (map.get(key) !== raw) continue; // written (or parsed) meanwhile
+      try {
+        parsed(map, key, raw);
+      } catch {
+        // Left as text: reading it says what is wrong (a request answers 500 and logs it).
+      }
     }
     return true;
   }
@@ -121,9 +126,17 @@ export class MemoryState {
   }
 }
 
-/** Parse a value kept as text, once: the parsed value replaces it (same key, same place). */
+/**
+ * Parse a value kept as text, once: the parsed value replaces it (same key, same place). A value
+ * the snapshot holds broken (edited by hand) stays text and throws, naming it, whenever read.
+ */
 function parsed(map: Map<string, unknown>, key: string, raw: RawJson): unknown {
-  const value: unknown = JSON.parse(raw.text);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.text);
+  } catch (err) {
+    throw new Error(`The DB_FILE snapshot holds invalid JSON for "${key}": ${(err as Error).message}`);
+  }
   map.set(key, value);
   return value;
 }

@@ -69,6 +69,15 @@ describe('snapshot text', () => {
     expect(state.parseSome(10)).toBe(false);
   });
 
+  it('a value broken by hand stays text: parsing ahead skips it, reading it names it', () => {
+    const text = snapshotText(collections(), 1).replace('"NL*TNM/L1":{"id":"L1"', '"NL*TNM/L1":{"id":L1"');
+    const state = new MemoryState();
+    state.adopt(parseSnapshot(text).collections);
+    while (state.parseSome(100));
+    expect(() => state.get('locations', 'NL*TNM/L1')).toThrow(/DB_FILE snapshot holds invalid JSON for "NL\*TNM\/L1"/);
+    expect(state.get('locations', '__proto__')).toEqual({ id: 'proto' });
+  });
+
   it('writes values still in text form back verbatim (a compaction does not parse them)', () => {
     const loaded = parseSnapshot(snapshotText(collections(), 1));
     const raw = loaded.collections.get('locations')?.get('NL*TNM/L1') as RawJson;
