@@ -17,9 +17,20 @@
 import { isAscii } from 'node:buffer';
 import type { StateDocument } from './store.js';
 
-/** A stored value still in its JSON text: parsed when first read. */
+/**
+ * A stored value still in its JSON text, as bytes of the snapshot file (no string is made for it
+ * until it is read: tens of MB of strings would outlive start-up as garbage).
+ */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly encoding: 'latin1' | 'utf8',
+  ) {}
+  get text(): string {
+    return this.bytes.toString(this.encoding, this.start, this.end);
+  }
 }
 
 export interface SnapshotHeader {
@@ -57,10 +68,9 @@ export function snapshotText(collections: Iterable<[string, Map<string, unknown>
 }
 
 /**
- * Read a snapshot: indexed line by line when it has the layout above, else parsed whole. Each
- * line is decoded on its own (a line break never falls inside a UTF-8 sequence), so a value
- * kept as text holds only its own characters: once it is parsed, its text can be freed (one
- * string for the whole file would stay alive as long as any value had not been read).
+ * Read a snapshot: indexed line by line when it has the layout above, else parsed whole. Only
+ * keys and structure lines are decoded (a line break, quote or backslash byte never falls inside
+ * a UTF-8 sequence); values stay bytes of the file until read.
  */
 export function parseSnapshot(input: Buffer | string): LoadedSnapshot {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
@@ -99,8 +109,19 @@ function parseLines(bytes: Buffer, encoding: 'latin1' | 'utf8'): LoadedSnapshot 
   for (at += 1; at < bytes.length; ) {
     let end = bytes.indexOf(NEWLINE, at);
     if (end < 0) end = bytes.length;
-    const line = bytes.toString(encoding, at, end);
+    const from = at;
     at = end + 1;
+    if (map !== null && bytes[from] !== 125 /* } */) {
+      // `"key":value` or `,"key":value`
+      const start = bytes[from] === 44 /* , */ ? from + 1 : from;
+      const close = closingQuote(bytes, start, end);
+      if (close < 0 || bytes[close + 1] !== 58 /* : */ || close + 2 >= end) return null;
+      const key = jsonString(bytes.toString(encoding, start, close + 1));
+      if (key === null) return null;
+      map.set(key, new RawJson(bytes, close + 2, end, encoding));
+      continue;
+    }
+    const line = bytes.toString(encoding, from, end);
     if (done) {
       if (line.trim() !== '') return null;
       continue;
@@ -119,26 +140,17 @@ function parseLines(bytes: Buffer, encoding: 'latin1' | 'utf8'): LoadedSnapshot 
       collections.set(name, map);
       continue;
     }
-    if (line === '}') {
-      map = null;
-      continue;
-    }
-    // `"key":value` or `,"key":value`
-    const start = line.startsWith(',') ? 1 : 0;
-    const close = closingQuote(line, start);
-    if (close < 0 || line.charCodeAt(close + 1) !== 58 /* : */) return null;
-    const key = jsonString(line.slice(start, close + 1));
-    if (key === null || close + 2 >= line.length) return null;
-    map.set(key, new RawJson(line.slice(close + 2)));
+    if (line !== '}') return null;
+    map = null;
   }
   return done ? { header, collections } : null;
 }
 
-/** Index of the quote that ends the JSON string starting at `from`; -1 when there is none. */
-function closingQuote(line: string, from: number): number {
-  if (line.charCodeAt(from) !== 34 /* " */) return -1;
-  for (let i = from + 1; i < line.length; i++) {
-    const c = line.charCodeAt(i);
+/** Index of the quote that ends the JSON string starting at `from` (before `end`); -1 when none. */
+function closingQuote(bytes: Buffer, from: number, end: number): number {
+  if (bytes[from] !== 34 /* " */) return -1;
+  for (let i = from + 1; i < end; i++) {
+    const c = bytes[i];
     if (c === 92 /* \ */) i++;
     else if (c === 34) return i;
   }
