@@ -152,9 +152,12 @@ describe('stored objects (MAX_OBJECTS_PER_PARTY, MAX_RECORDS)', () => {
     try {
       const t = (await fresh.addParty('NL', 'TNM')).token;
       for (const id of ['A', 'B', 'C']) {
-        expect((await fresh.call('PUT', `${LOC}/NL/TNM/${id}`, { token: t, json: location(id) })).status).toBe(201);
+        // One EVSE each: EVSEs count toward the same limit (below).
+        const oneEvse = location(id, { evses: location(id).evses.slice(0, 1) });
+        expect((await fresh.call('PUT', `${LOC}/NL/TNM/${id}`, { token: t, json: oneEvse })).status).toBe(201);
         expect((await fresh.call('PUT', `${TAR}/NL/TNM/${id}`, { token: t, json: tariff(id) })).status).toBe(201);
-        expect((await oioi(fresh, stationPost(station(`st-${id}`)))).body.result.code).toBe(0);
+        const st = station(`st-${id}`);
+        expect((await oioi(fresh, stationPost({ ...st, connectors: st.connectors.slice(0, 1) }))).body.result.code).toBe(0);
       }
       const loc = await fresh.call('PUT', `${LOC}/NL/TNM/D`, { token: t, json: location('D') });
       expect(loc.body.status_code).toBe(2000);
@@ -172,11 +175,9 @@ describe('stored objects (MAX_OBJECTS_PER_PARTY, MAX_RECORDS)', () => {
     }
   });
 
-  // Gap (reported, src/ocpi/locations): EVSEs and connectors are not counted, so one Location can
-  // grow without bound through PUT evse, and each such PUT logs the whole Location again (3000
-  // EVSEs: ~37 ms per PUT and hundreds of MB of log). Suggested: count EVSEs toward
-  // MAX_OBJECTS_PER_PARTY (or a cap per Location). This test starts failing once they are limited.
-  it.fails('KNOWN: EVSEs of one Location are not limited by MAX_OBJECTS_PER_PARTY', async () => {
+  // Without this one Location could grow without bound through PUT evse, each such PUT logging the
+  // whole Location again (3000 EVSEs: ~37 ms per PUT and hundreds of MB of log).
+  it('EVSEs count toward MAX_OBJECTS_PER_PARTY: one Location cannot grow without bound, nothing stored beyond it', async () => {
     const fresh = await startSim({ maxObjectsPerParty: 3 });
     try {
       const t = (await fresh.addParty('NL', 'TNM')).token;
@@ -187,7 +188,16 @@ describe('stored objects (MAX_OBJECTS_PER_PARTY, MAX_RECORDS)', () => {
           (await fresh.call('PUT', `${LOC}/NL/TNM/A/X${i}`, { token: t, json: { ...location('A').evses[0], uid: `X${i}` } })).body
             .status_code,
         );
-      expect(statuses.filter((c) => c === 1000).length).toBeLessThanOrEqual(3);
+      expect(statuses).toEqual([1000, 1000, 1000, 2000, 2000, 2000, 2000, 2000, 2000, 2000]);
+      const refused = await fresh.call('PUT', `${LOC}/NL/TNM/A/X9`, { token: t, json: { ...location('A').evses[0], uid: 'X9' } });
+      expect(refused.body.status_message).toMatch(/would have 4 EVSEs, more than the 3 .*MAX_OBJECTS_PER_PARTY counts EVSEs too/);
+      const stored = await fresh.call('GET', '/admin/locations/NL*TNM/A');
+      expect(JSON.stringify(stored.body)).not.toContain('"X3"');
+      // A Location that brings EVSEs of its own counts them too; replacing A's 3 by 1 makes room.
+      const two = { ...location('B'), evses: [location('B').evses[0], { ...location('B').evses[0], uid: 'B2' }] };
+      expect((await fresh.call('PUT', `${LOC}/NL/TNM/B`, { token: t, json: two })).body.status_code).toBe(2000);
+      expect((await fresh.call('PUT', `${LOC}/NL/TNM/A`, { token: t, json: { ...location('A'), evses: [location('A').evses[0]] } })).body.status_code).toBe(1000);
+      expect((await fresh.call('PUT', `${LOC}/NL/TNM/B`, { token: t, json: two })).body.status_code).toBe(1000);
     } finally {
       await fresh.stop();
     }

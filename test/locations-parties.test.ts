@@ -145,21 +145,23 @@ describe('admin views', () => {
 describe('MAX_OBJECTS_PER_PARTY', () => {
   it('refuses a new Location beyond the limit (2000, clear message); replacing and other parties still work', async () => {
     const small = await startSim({ maxObjectsPerParty: 2 });
+    // One EVSE per Location: EVSEs count toward the same limit (test/limits.test.ts).
+    const oneEvse = (id: string, overrides: Record<string, unknown> = {}) => location(id, { evses: location(id).evses.slice(0, 1), ...overrides });
     try {
       const a = (await small.addParty('NL', 'TNM')).token;
       const b = (await small.addParty('DE', 'ABC')).token;
-      expect((await small.call('PUT', `${LOC}/NL/TNM/L1`, { token: a, json: location('L1') })).status).toBe(201);
-      expect((await small.call('PUT', `${LOC}/NL/TNM/L2`, { token: a, json: location('L2') })).status).toBe(201);
+      expect((await small.call('PUT', `${LOC}/NL/TNM/L1`, { token: a, json: oneEvse('L1') })).status).toBe(201);
+      expect((await small.call('PUT', `${LOC}/NL/TNM/L2`, { token: a, json: oneEvse('L2') })).status).toBe(201);
       const before = storedState(small);
-      const third = await small.call('PUT', `${LOC}/NL/TNM/L3`, { token: a, json: location('L3') });
+      const third = await small.call('PUT', `${LOC}/NL/TNM/L3`, { token: a, json: oneEvse('L3') });
       expect(third.body.status_code).toBe(2000);
       expect(third.body.status_message).toMatch(/NL\*TNM already has 2 locations.*MAX_OBJECTS_PER_PARTY/);
       expect(storedState(small)).toEqual(before);
-      expect((await small.call('PUT', `${LOC}/NL/TNM/L2`, { token: a, json: location('L2', { name: 'x' }) })).status).toBe(200);
-      expect((await small.call('PUT', `${LOC}/DE/ABC/L1`, { token: b, json: location('L1') })).status).toBe(201);
+      expect((await small.call('PUT', `${LOC}/NL/TNM/L2`, { token: a, json: oneEvse('L2', { name: 'x' }) })).status).toBe(200);
+      expect((await small.call('PUT', `${LOC}/DE/ABC/L1`, { token: b, json: oneEvse('L1') })).status).toBe(201);
       // After a reset of the state the count starts again.
       await small.deps.store.replace({ format: 'plugsurfing-emp-sim/state', version: 1, collections: { parties: before.parties as any } });
-      expect((await small.call('PUT', `${LOC}/NL/TNM/L3`, { token: a, json: location('L3') })).status).toBe(201);
+      expect((await small.call('PUT', `${LOC}/NL/TNM/L3`, { token: a, json: oneEvse('L3') })).status).toBe(201);
       // Tariffs have their own count under the same limit.
       await small.call('PUT', `${TAR}/NL/TNM/T1`, { token: a, json: tariff('T1') });
       await small.call('PUT', `${TAR}/NL/TNM/T2`, { token: a, json: tariff('T2') });

@@ -11,6 +11,7 @@ import { invalidParameters, notFound } from '../transport/errors.js';
 import type { OcpiResult, PartyRequest } from '../transport/router.js';
 import { OcpiStatus } from '../transport/status.js';
 import { validate } from '../transport/validate.js';
+import { evseChange } from './evse-counts.js';
 import { outsideTerritory, unknownTariffs } from './findings.js';
 import {
   checkRoomFor,
@@ -110,9 +111,17 @@ class Job {
     const created_at = stored?.created_at ?? new Date(this.req.now).toISOString();
     const record: StoredLocation =
       stored && !replace ? { ...stored, location } : { party: t.party, protocol: 'ocpi', location, created_at };
-    const added = stored ? undefined : () => countAdded(deps, LOCATIONS, t.party);
+    const evses = evseChange(deps, t.party, stored, record);
     const key = ownedKey(t.party, t.locationId);
-    await commit(deps, [put(LOCATIONS, key, record)], this.findings, added);
+    try {
+      await commit(deps, [put(LOCATIONS, key, record)], this.findings, () => {
+        evses.applied();
+        if (!stored) countAdded(deps, LOCATIONS, t.party);
+      });
+    } catch (err) {
+      evses.failed();
+      throw err;
+    }
     deps.events.emit({ type: 'change', data: { collection: LOCATIONS, key, op: 'put' } });
     return { http: created ? 201 : 200 };
   }

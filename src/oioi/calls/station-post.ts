@@ -6,6 +6,7 @@
 import { put } from '../../store/index.js';
 import { COLLECTIONS, ownedKey, type StoredLocation } from '../../ocpi/records.js';
 import { outsideTerritory } from '../../ocpi/locations/findings.js';
+import { evseChange } from '../../ocpi/locations/evse-counts.js';
 import { checkRoomFor, commit, countAdded } from '../../ocpi/locations/owned.js';
 import { OcpiError } from '../../ocpi/transport/errors.js';
 import type { NewFinding } from '../../rules/findings.js';
@@ -104,13 +105,16 @@ export const stationPost: CallHandler = async (ctx, raw) => {
     ...connectorTypeFindings(ctx, station, object),
   ];
   const index = evseIndex(deps.store);
+  const evses = evseChange(deps, caller.party, before, record);
   try {
     await commit(deps, [put(LOCATIONS, key, record)], findings, () => {
       index.changed(deps.store, key, before, record);
+      evses.applied();
       if (!before) countAdded(deps, LOCATIONS, caller.party);
     });
   } catch (err) {
     index.invalidate();
+    evses.failed();
     throw err;
   }
   deps.events.emit({ type: 'change', data: { collection: LOCATIONS, key, op: 'put' } });

@@ -1,0 +1,61 @@
+// EVSEs count toward MAX_OBJECTS_PER_PARTY too: a Location is one object, but the EVSEs a CPO
+// PUTs into it one by one would otherwise grow it without bound (and each such PUT logs the
+// whole Location again). Counted per party across its Locations, kept current by the writers
+// of Locations (OCPI and OIOI), rebuilt when the state is replaced.
+import type { Deps } from '../../deps.js';
+import type { Store } from '../../store/index.js';
+import { COLLECTIONS, type StoredLocation } from '../records.js';
+import { clientError } from '../transport/errors.js';
+import { evsesOf } from './tree.js';
+
+class EvseCounts {
+  private counts = new Map<string, number>();
+  private generation = -1;
+
+  count(store: Store, party: string): number {
+    if (this.generation !== store.generation) {
+      this.counts = new Map();
+      for (const stored of store.values<StoredLocation>(COLLECTIONS.locations)) this.add(stored.party, evsesOf(stored.location).length);
+      this.generation = store.generation;
+    }
+    return this.counts.get(party) ?? 0;
+  }
+
+  add(party: string, delta: number): void {
+    if (delta !== 0) this.counts.set(party, (this.counts.get(party) ?? 0) + delta);
+  }
+}
+
+const byStore = new WeakMap<Store, EvseCounts>();
+function countsOf(store: Store): EvseCounts {
+  let c = byStore.get(store);
+  if (!c) {
+    c = new EvseCounts();
+    byStore.set(store, c);
+  }
+  return c;
+}
+
+const evseCount = (stored: StoredLocation | undefined) => (stored ? evsesOf(stored.location).length : 0);
+
+/**
+ * Check that replacing `before` by `after` keeps the party within MAX_OBJECTS_PER_PARTY EVSEs, and
+ * return what records the change once the write is applied, and undoes it if the write fails.
+ */
+export function evseChange(
+  deps: Deps,
+  party: string,
+  before: StoredLocation | undefined,
+  after: StoredLocation,
+): { applied(): void; failed(): void } {
+  const delta = evseCount(after) - evseCount(before);
+  const counts = countsOf(deps.store);
+  const max = deps.config.maxObjectsPerParty;
+  const current = counts.count(deps.store, party);
+  if (delta > 0 && current + delta > max) {
+    throw clientError(
+      `Party ${party} would have ${current + delta} EVSEs, more than the ${max} this simulator keeps per party (MAX_OBJECTS_PER_PARTY counts EVSEs too); remove EVSEs or raise the limit`,
+    );
+  }
+  return { applied: () => counts.add(party, delta), failed: () => counts.add(party, -delta) };
+}
