@@ -6,6 +6,7 @@
 import type { StoredLocation } from '../ocpi/records.js';
 import { COLLECTIONS } from '../ocpi/records.js';
 import type { Store } from '../store/index.js';
+import { perStore } from '../store/per-store.js';
 import { groupByEvse } from './station-location.js';
 import type { OioiStation } from './schema.js';
 
@@ -54,12 +55,4 @@ class EvseIndex {
   }
 }
 
-const indexes = new WeakMap<Store, EvseIndex>();
-
-export function evseIndex(store: Store): EvseIndex {
-  const known = indexes.get(store);
-  if (known) return known;
-  const index = new EvseIndex();
-  indexes.set(store, index);
-  return index;
-}
+export const evseIndex = perStore<Store, EvseIndex>(() => new EvseIndex());

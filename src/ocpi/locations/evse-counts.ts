@@ -4,6 +4,7 @@
 // of Locations (OCPI and OIOI), rebuilt when the state is replaced.
 import type { Deps } from '../../deps.js';
 import type { Store } from '../../store/index.js';
+import { perStore } from '../../store/per-store.js';
 import { COLLECTIONS, type StoredLocation } from '../records.js';
 import { clientError } from '../transport/errors.js';
 import { evsesOf } from './tree.js';
@@ -26,15 +27,7 @@ class EvseCounts {
   }
 }
 
-const byStore = new WeakMap<Store, EvseCounts>();
-function countsOf(store: Store): EvseCounts {
-  let c = byStore.get(store);
-  if (!c) {
-    c = new EvseCounts();
-    byStore.set(store, c);
-  }
-  return c;
-}
+const countsOf = perStore<Store, EvseCounts>(() => new EvseCounts());
 
 const evseCount = (stored: StoredLocation | undefined) => (stored ? evsesOf(stored.location).length : 0);
 

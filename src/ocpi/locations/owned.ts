@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { FINDINGS, type Finding, type NewFinding } from '../../rules/findings.js';
 import type { Mutation, Store } from '../../store/index.js';
+import { perStore } from '../../store/per-store.js';
 import { clientError, invalidParameters, notFound } from '../transport/errors.js';
 import type { PartyRequest } from '../transport/router.js';
 import { zodIssues } from '../transport/validate.js';
@@ -174,11 +175,10 @@ class PartyCounts {
   }
 }
 
-const countsByStore = new WeakMap<Store, Map<string, PartyCounts>>();
+const countsByStore = perStore<Store, Map<string, PartyCounts>>(() => new Map());
 
 function counter(store: Store, collection: string): PartyCounts {
-  const byCollection = countsByStore.get(store) ?? new Map<string, PartyCounts>();
-  countsByStore.set(store, byCollection);
+  const byCollection = countsByStore(store);
   const c = byCollection.get(collection) ?? new PartyCounts(collection);
   byCollection.set(collection, c);
   return c;

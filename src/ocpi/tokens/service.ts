@@ -6,6 +6,7 @@ import type { Deps } from '../../deps.js';
 import { randomBytes } from 'node:crypto';
 import { evictOldest } from '../../rules/findings.js';
 import { del, put, type Mutation, type Store } from '../../store/index.js';
+import { perStore } from '../../store/per-store.js';
 import { type AuthorizationRecord, COLLECTIONS, type StoredToken } from '../records.js';
 import { pusherOf } from './push.js';
 import type { AllowedType, Token } from './schema.js';
@@ -52,13 +53,9 @@ class TokenIndex {
   }
 }
 
-const tokenIndexes = new WeakMap<Store, TokenIndex>();
+const tokenIndexes = perStore<Store, TokenIndex>(() => new TokenIndex());
 function tokenIndex(store: Store): TokenIndex {
-  let i = tokenIndexes.get(store);
-  if (!i) {
-    i = new TokenIndex();
-    tokenIndexes.set(store, i);
-  }
+  const i = tokenIndexes(store);
   i.sync(store);
   return i;
 }
@@ -209,13 +206,9 @@ class AuthorizationIndex {
   }
 }
 
-const authIndexes = new WeakMap<Store, AuthorizationIndex>();
+const authIndexes = perStore<Store, AuthorizationIndex>(() => new AuthorizationIndex());
 function authIndex(store: Store): AuthorizationIndex {
-  let i = authIndexes.get(store);
-  if (!i) {
-    i = new AuthorizationIndex();
-    authIndexes.set(store, i);
-  }
+  const i = authIndexes(store);
   i.sync(store);
   return i;
 }
