@@ -8,6 +8,33 @@ export interface Envelope<T = unknown> {
   timestamp: string;
 }
 
+/**
+ * `data` already serialised: the envelope splices the text in. A page of stored objects is sent
+ * this way, each object's JSON made once (they are immutable) instead of at every request.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+const jsonOfObject = new WeakMap<object, string>();
+
+/** JSON of an immutable object, remembered for as long as the object lives. */
+export function jsonOf(value: object): string {
+  let text = jsonOfObject.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    jsonOfObject.set(value, text);
+  }
+  return text;
+}
+
+/** The JSON text of an envelope; `data` may be JsonText. */
+export function envelopeText(nowMs: number, data: unknown, statusCode: OcpiStatusCode | number, statusMessage?: string): string {
+  if (!(data instanceof JsonText)) return JSON.stringify(envelope(nowMs, data, statusCode, statusMessage));
+  const rest = JSON.stringify(envelope(nowMs, undefined, statusCode, statusMessage));
+  return `{"data":${data.text},${rest.slice(1)}`;
+}
+
 /** OCPI DateTime of now, second precision, UTC with Z. */
 export function ocpiTimestamp(ms: number): string {
   const second = Math.floor(ms / 1000);

@@ -12,6 +12,7 @@
 // - Bad offset/limit/date values, or a parameter given twice, answer 2001.
 // - The next link starts from PUBLIC_URL (what the CPO was given), not the Host header.
 import { dateTimeToMillis, DateTime } from '../types.js';
+import { JsonText, jsonOf } from './envelope.js';
 import { invalidParameters, type Issue } from './errors.js';
 import type { OcpiResult } from './router.js';
 
@@ -123,9 +124,11 @@ export function paginatedResult<T>(
   req: { query: URLSearchParams; c: { req: { path: string } }; deps: { config: { publicUrl: string; maxPageLimit: number } } },
   source: Iterable<T>,
   lastUpdated: (item: T) => string,
-  map: (item: T) => unknown = (x) => x,
+  map: (item: T) => object = (x) => x as object,
 ): OcpiResult {
   const params = parsePageParams(req.query, req.deps.config.maxPageLimit);
   const { items, total } = pageOf(source, params, lastUpdated);
-  return { data: items.map(map), headers: pageHeaders(req.deps.config.publicUrl, req.c.req.path, req.query, params, total) };
+  // Stored objects are immutable: each one's JSON is made once, the page is their join.
+  const data = new JsonText(`[${items.map((item) => jsonOf(map(item))).join(',')}]`);
+  return { data, headers: pageHeaders(req.deps.config.publicUrl, req.c.req.path, req.query, params, total) };
 }

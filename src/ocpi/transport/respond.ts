@@ -1,7 +1,7 @@
 // The only place OCPI answers are written: envelope, HTTP status, and what the journal keeps.
 import type { Context } from 'hono';
 import type { Deps } from '../../deps.js';
-import { envelope } from './envelope.js';
+import { envelopeText } from './envelope.js';
 import { OcpiError } from './errors.js';
 import { OcpiStatus, type OcpiStatusCode } from './status.js';
 
@@ -26,7 +26,7 @@ export function sendEnvelope(
   statusMessage?: string,
   headers?: Record<string, string>,
 ): Response {
-  const text = JSON.stringify(envelope(deps.clock.now(), data, statusCode, statusMessage));
+  const text = envelopeText(deps.clock.now(), data, statusCode, statusMessage);
   c.set('journalResponseBody', text);
   c.set('ocpiStatus', statusCode);
   const h: Record<string, string> = { 'Content-Type': 'application/json', ...headers };
