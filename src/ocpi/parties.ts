@@ -38,6 +38,43 @@ export type Principal =
 
 export const partyKey = (countryCode: string, partyId: string) => `${countryCode}*${partyId}`;
 
+/** Where a party registered without a handshake "has" its versions: nothing listens there. */
+const NO_VERSIONS_URL = 'http://127.0.0.1:9/ocpi/versions';
+
+/**
+ * A party registered without a credentials handshake (a FIXTURES file, the testkit, tests): it
+ * calls us with `token`, stored as its hash and hint like a token C.
+ */
+export function registeredParty(p: {
+  country_code: string;
+  party_id: string;
+  token: string;
+  /** `registered_at`, and `updated_at` unless given. */
+  time: string;
+  updated_at?: string;
+  business_details?: BusinessDetails;
+  versions_url?: string;
+  endpoints?: Endpoint[];
+  outgoing_token?: string;
+}): Party {
+  const key = partyKey(p.country_code, p.party_id);
+  return {
+    key,
+    country_code: p.country_code,
+    party_id: p.party_id,
+    business_details: p.business_details ?? { name: key },
+    version: '2.1.1',
+    versions_url: p.versions_url ?? NO_VERSIONS_URL,
+    endpoints: p.endpoints ?? [],
+    incoming_token_hash: hashToken(p.token),
+    incoming_token_hint: p.token.slice(-4),
+    outgoing_token: p.outgoing_token ?? newToken(),
+    initiated_by: 'cpo',
+    registered_at: p.time,
+    updated_at: p.updated_at ?? p.time,
+  };
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

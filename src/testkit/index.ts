@@ -2,7 +2,7 @@
 // Everything goes through the admin HTTP API, so an in-process simulator (start) and a running
 // one (connect, e.g. a CI service container) behave the same.
 import { type Config, DEFAULT_REGISTRATION_TOKEN, testConfig } from '../config.js';
-import { hashToken, newToken, type Party, partyKey } from '../ocpi/parties.js';
+import { newToken, type Party, partyKey, registeredParty } from '../ocpi/parties.js';
 import type { AuthorizationRecord, StoredLocation, StoredToken } from '../ocpi/records.js';
 import { type RunningSimulator, startServer } from '../server.js';
 import { type HandshakeCpo, startHandshakeCpo } from './cpo.js';
@@ -116,21 +116,10 @@ export class Simulator {
     if (this.running && !input.handshake) {
       const token = newToken();
       const time = new Date(this.running.deps.clock.now()).toISOString();
-      await this.running.deps.parties.save({
-        key,
-        country_code: input.country_code,
-        party_id: input.party_id,
-        business_details: { name: input.name ?? key },
-        version: '2.1.1',
-        versions_url: 'http://127.0.0.1:9/ocpi/versions',
-        endpoints: input.endpoints ?? [],
-        incoming_token_hash: hashToken(token),
-        incoming_token_hint: token.slice(-4),
-        outgoing_token: newToken(),
-        initiated_by: 'cpo',
-        registered_at: time,
-        updated_at: time,
-      });
+      const { country_code, party_id, endpoints } = input;
+      await this.running.deps.parties.save(
+        registeredParty({ country_code, party_id, token, time, business_details: { name: input.name ?? key }, endpoints }),
+      );
       return { token, key };
     }
     const cpo = await startHandshakeCpo({ host: input.cpoHost, publicHost: input.cpoPublicHost });

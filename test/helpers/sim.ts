@@ -1,7 +1,7 @@
 // Start a real simulator on 127.0.0.1:<free port> for a test, with in-memory (or file) state.
 import { ManualClock } from '../../src/clock.js';
 import { type Config, testConfig } from '../../src/config.js';
-import { hashToken, newToken, type Party, partyKey } from '../../src/ocpi/parties.js';
+import { newToken, type Party, registeredParty } from '../../src/ocpi/parties.js';
 import { type RunningSimulator, startServer } from '../../src/server.js';
 
 export interface TestSim extends RunningSimulator {
@@ -39,22 +39,14 @@ export async function startSim(overrides: Partial<Config> = {}, options: { clock
   };
   const addParty: TestSim['addParty'] = async (countryCode = 'NL', partyId = 'TNM', endpoints = []) => {
     const token = newToken();
-    const time = new Date(clock.now()).toISOString();
-    const party: Party = {
-      key: partyKey(countryCode, partyId),
+    const party = registeredParty({
       country_code: countryCode,
       party_id: partyId,
+      token,
+      time: new Date(clock.now()).toISOString(),
       business_details: { name: `CPO ${countryCode}*${partyId}` },
-      version: '2.1.1',
-      versions_url: 'http://127.0.0.1:9/ocpi/versions',
       endpoints,
-      incoming_token_hash: hashToken(token),
-      incoming_token_hint: token.slice(-4),
-      outgoing_token: newToken(),
-      initiated_by: 'cpo',
-      registered_at: time,
-      updated_at: time,
-    };
+    });
     await running.deps.parties.save(party);
     return { token, party };
   };

@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { connector, evse, location } from '../locations-fixtures.js';
 import { FileStore } from '../../src/store/file.js';
 import { put } from '../../src/store/store.js';
-import { hashToken, newToken, type Party, partyKey } from '../../src/ocpi/parties.js';
+import { newToken, partyKey, registeredParty } from '../../src/ocpi/parties.js';
 import { Rng } from './rng.js';
 
 export const LOC = '/ocpi/2.1.1/locations';
@@ -115,21 +115,7 @@ export async function prepareDb(dbFile: string, parties: [string, string][]): Pr
     const token = newToken();
     const key = partyKey(cc, pid);
     tokens[key] = token;
-    const party: Party = {
-      key,
-      country_code: cc,
-      party_id: pid,
-      business_details: { name: `CPO ${key}` },
-      version: '2.1.1',
-      versions_url: 'http://127.0.0.1:9/ocpi/versions',
-      endpoints: [],
-      incoming_token_hash: hashToken(token),
-      incoming_token_hint: token.slice(-4),
-      outgoing_token: newToken(),
-      initiated_by: 'cpo',
-      registered_at: time,
-      updated_at: time,
-    };
+    const party = registeredParty({ country_code: cc, party_id: pid, token, time, business_details: { name: `CPO ${key}` } });
     await store.write([put('parties', key, party)]);
   }
   await store.close();

@@ -14,7 +14,7 @@ import { parseFaultRule } from '../../src/faults/schema.js';
 import { SCENARIOS } from '../../src/faults/scenarios.js';
 import { createLogger } from '../../src/log.js';
 import { FIXTURE_OIOI_KEY, FIXTURE_OIOI_PARTNER, listKeys } from '../../src/oioi/keys.js';
-import { hashToken, newToken, type Party, partyKey } from '../../src/ocpi/parties.js';
+import { newToken, registeredParty } from '../../src/ocpi/parties.js';
 import { withoutNulls } from '../../src/ocpi/transport/validate.js';
 import { type RunningSimulator, startServer } from '../../src/server.js';
 import { connector, evse, location, tariff, T0 } from '../locations-fixtures.js';
@@ -72,22 +72,8 @@ export async function startWorld(): Promise<World> {
   const addParty = async (countryCode: string, partyId: string): Promise<string> => {
     const token = newToken();
     const time = new Date(clock.now()).toISOString();
-    const party: Party = {
-      key: partyKey(countryCode, partyId),
-      country_code: countryCode,
-      party_id: partyId,
-      business_details: { name: `CPO ${countryCode}*${partyId}` },
-      version: '2.1.1',
-      versions_url: 'http://127.0.0.1:9/ocpi/versions',
-      endpoints: [],
-      incoming_token_hash: hashToken(token),
-      incoming_token_hint: token.slice(-4),
-      outgoing_token: newToken(),
-      initiated_by: 'cpo',
-      registered_at: time,
-      updated_at: time,
-    };
-    await sim.deps.parties.save(party);
+    const business_details = { name: `CPO ${countryCode}*${partyId}` };
+    await sim.deps.parties.save(registeredParty({ country_code: countryCode, party_id: partyId, token, time, business_details }));
     return token;
   };
   const partyToken = await addParty('NL', 'TNM');
