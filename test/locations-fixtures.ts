@@ -75,6 +75,25 @@ export function tariff(id = 'T1', extra: Record<string, unknown> = {}): any {
   };
 }
 
+/** A CDR of one hour and 10 kWh at location('LOC1'), for the token with `authId`. */
+export function cdr(id: string, authId: string, extra: Record<string, unknown> = {}): any {
+  return {
+    id,
+    start_date_time: '2026-01-15T10:01:00Z',
+    stop_date_time: '2026-01-15T11:01:00Z',
+    auth_id: authId,
+    auth_method: 'AUTH_REQUEST',
+    location: location('LOC1'),
+    currency: 'EUR',
+    charging_periods: [{ start_date_time: '2026-01-15T10:01:00Z', dimensions: [{ type: 'ENERGY', volume: 10 }] }],
+    total_cost: 3,
+    total_energy: 10,
+    total_time: 1,
+    last_updated: '2026-01-15T11:02:00Z',
+    ...extra,
+  };
+}
+
 /** Set (or with `undefined`, delete) the value at a dotted path with [n] indexes. */
 export function setPath(obj: any, path: string, value: unknown): any {
   const parts = path.replace(/\[(\d+)\]/g, '.$1').split('.');

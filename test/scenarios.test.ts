@@ -4,7 +4,7 @@ import type { Config } from '../src/config.js';
 import { DEFAULT_REGISTRATION_TOKEN } from '../src/config.js';
 import { type FakeCpo, startCpo } from './helpers/cpo.js';
 import { startSim, type TestSim } from './helpers/sim.js';
-import { location, tariff } from './locations-fixtures.js';
+import { cdr as fixtureCdr, location, tariff } from './locations-fixtures.js';
 
 let sim: TestSim;
 let token: string;
@@ -116,20 +116,7 @@ describe('reject-all-cdrs', () => {
     await sim.call('PUT', '/ocpi/2.1.1/tariffs/NL/TNM/T1', { token, json: tariff('T1') });
     await sim.call('PUT', '/ocpi/2.1.1/locations/NL/TNM/LOC1', { token, json: location('LOC1') });
     const authId = (await sim.call('GET', '/admin/tokens/PS-RFID-ALLOWED-01')).body.token.auth_id;
-    const cdr = {
-      id: 'CDR1',
-      start_date_time: '2026-01-15T10:01:00Z',
-      stop_date_time: '2026-01-15T11:01:00Z',
-      auth_id: authId,
-      auth_method: 'WHITELIST',
-      location: location('LOC1'),
-      currency: 'EUR',
-      charging_periods: [{ start_date_time: '2026-01-15T10:01:00Z', dimensions: [{ type: 'ENERGY', volume: 10 }] }],
-      total_cost: 3,
-      total_energy: 10,
-      total_time: 1,
-      last_updated: '2026-01-15T11:02:00Z',
-    };
+    const cdr = fixtureCdr('CDR1', authId, { auth_method: 'WHITELIST' });
     await on('reject-all-cdrs');
     const rejected = await sim.call('POST', '/ocpi/2.1.1/cdrs', { token, json: cdr });
     expect(rejected.body).toMatchObject({ status_code: 2000, status_message: expect.stringContaining('reject-all-cdrs') });

@@ -3,27 +3,12 @@
 // country_code/party_id, reads only its own data; the admin API is the only cross-party view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim, type TestSim } from './helpers/sim.js';
-import { connector, evse, LOC, location, storedState, TAR, tariff } from './locations-fixtures.js';
+import { connector, evse, cdr as fixtureCdr, LOC, location, storedState, TAR, tariff } from './locations-fixtures.js';
 
 let sim: TestSim;
 let tnm: string; // NL*TNM: the victim
 let abc: string; // DE*ABC: the other CPO
 let authIdAllowed: string;
-
-const CDR = (id: string, authId: string) => ({
-  id,
-  start_date_time: '2026-01-15T10:01:00Z',
-  stop_date_time: '2026-01-15T11:01:00Z',
-  auth_id: authId,
-  auth_method: 'AUTH_REQUEST',
-  location: location('LOC1'),
-  currency: 'EUR',
-  charging_periods: [{ start_date_time: '2026-01-15T10:01:00Z', dimensions: [{ type: 'ENERGY', volume: 10 }] }],
-  total_cost: 3,
-  total_energy: 10,
-  total_time: 1,
-  last_updated: '2026-01-15T11:02:00Z',
-});
 
 beforeAll(async () => {
   sim = await startSim();
@@ -34,7 +19,7 @@ beforeAll(async () => {
   ok(await sim.call('PUT', `${TAR}/NL/TNM/T1`, { token: tnm, json: tariff('T1') }));
   ok(await sim.call('PUT', `${LOC}/NL/TNM/LOC1`, { token: tnm, json: location('LOC1', { name: 'TNM secret name' }) }));
   ok(await sim.call('POST', '/ocpi/2.1.1/tokens/PS-RFID-ALLOWED-01/authorize', { token: tnm, json: { location_id: 'LOC1' } }));
-  const cdr = await sim.call('POST', '/ocpi/2.1.1/cdrs', { token: tnm, json: CDR('C1', authIdAllowed) });
+  const cdr = await sim.call('POST', '/ocpi/2.1.1/cdrs', { token: tnm, json: fixtureCdr('C1', authIdAllowed) });
   expect(cdr.status).toBe(201);
 });
 afterAll(() => sim.stop());
@@ -128,7 +113,7 @@ const CASES: Record<string, Case> = {
   // A CDR with the id NL*TNM used: DE*ABC's own (not a duplicate of NL*TNM's), NL*TNM's untouched.
   'POST /2.1.1/cdrs': async () => {
     const before = (await sim.call('GET', '/admin/cdrs/NL*TNM/C1')).body;
-    const res = await sim.call('POST', '/ocpi/2.1.1/cdrs', { token: abc, json: CDR('C1', authIdAllowed) });
+    const res = await sim.call('POST', '/ocpi/2.1.1/cdrs', { token: abc, json: fixtureCdr('C1', authIdAllowed) });
     expect(res.body.status_message ?? '').not.toMatch(/duplicate/i);
     expectNoVictimData(res);
     expect((await sim.call('GET', '/admin/cdrs/NL*TNM/C1')).body).toEqual(before);

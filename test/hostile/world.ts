@@ -17,7 +17,7 @@ import { FIXTURE_OIOI_KEY, FIXTURE_OIOI_PARTNER, listKeys } from '../../src/oioi
 import { newToken, registeredParty } from '../../src/ocpi/parties.js';
 import { withoutNulls } from '../../src/ocpi/transport/validate.js';
 import { type RunningSimulator, startServer } from '../../src/server.js';
-import { connector, evse, location, tariff, T0 } from '../locations-fixtures.js';
+import { connector, evse, cdr as fixtureCdr, location, tariff, T0 } from '../locations-fixtures.js';
 import { enumerateTargets, type Target } from './targets.js';
 
 export const ADMIN_TOKEN = 'hostile-admin-token-7f3a';
@@ -189,22 +189,7 @@ function credentials() {
   };
 }
 
-export function cdr(authId: string, id = CDR_ID) {
-  return {
-    id,
-    start_date_time: '2026-01-15T10:01:00Z',
-    stop_date_time: '2026-01-15T11:01:00Z',
-    auth_id: authId,
-    auth_method: 'AUTH_REQUEST',
-    location: location('LOC1'),
-    currency: 'EUR',
-    charging_periods: [{ start_date_time: '2026-01-15T10:01:00Z', dimensions: [{ type: 'ENERGY', volume: 10 }] }],
-    total_cost: 3,
-    total_energy: 10,
-    total_time: 1,
-    last_updated: T0,
-  };
-}
+export const cdr = (authId: string, id = CDR_ID) => fixtureCdr(id, authId, { last_updated: T0 });
 
 /** The state a refused request must not change: every collection but findings, and the fault rules. */
 export function stateOf(sim: RunningSimulator): string {
