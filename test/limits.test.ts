@@ -196,8 +196,18 @@ describe('stored objects (MAX_OBJECTS_PER_PARTY, MAX_RECORDS)', () => {
       // A Location that brings EVSEs of its own counts them too; replacing A's 3 by 1 makes room.
       const two = { ...location('B'), evses: [location('B').evses[0], { ...location('B').evses[0], uid: 'B2' }] };
       expect((await fresh.call('PUT', `${LOC}/NL/TNM/B`, { token: t, json: two })).body.status_code).toBe(2000);
-      expect((await fresh.call('PUT', `${LOC}/NL/TNM/A`, { token: t, json: { ...location('A'), evses: [location('A').evses[0]] } })).body.status_code).toBe(1000);
+      expect(
+        (await fresh.call('PUT', `${LOC}/NL/TNM/A`, { token: t, json: { ...location('A'), evses: [location('A').evses[0]] } })).body
+          .status_code,
+      ).toBe(1000);
       expect((await fresh.call('PUT', `${LOC}/NL/TNM/B`, { token: t, json: two })).body.status_code).toBe(1000);
+      // After the state is replaced the counts are rebuilt when next needed: a removal made before
+      // that (A's one EVSE) is in the rebuilt figure once, not twice nor never.
+      await fresh.deps.store.replace(fresh.deps.store.snapshot());
+      expect((await fresh.call('PUT', `${LOC}/NL/TNM/A`, { token: t, json: { ...location('A'), evses: [] } })).body.status_code).toBe(1000);
+      const more = (uid: string) => fresh.call('PUT', `${LOC}/NL/TNM/A/${uid}`, { token: t, json: { ...location('A').evses[0], uid } });
+      expect((await more('Y1')).body.status_code).toBe(1000);
+      expect((await more('Y2')).body).toMatchObject({ status_code: 2000, status_message: expect.stringMatching(/would have 4 EVSEs/) });
     } finally {
       await fresh.stop();
     }

@@ -5,6 +5,7 @@
 // response at all are journaled with nginx's codes: 444 after a reset, 499 after a hang.
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { Deps } from '../deps.js';
+import { tokenOfHeader } from '../ocpi/parties.js';
 import { envelope } from '../ocpi/transport/envelope.js';
 import { sendEnvelope } from '../ocpi/transport/respond.js';
 import { OcpiStatus } from '../ocpi/transport/status.js';
@@ -112,9 +113,9 @@ async function mergeIntoAnswer(c: Context, patch: Record<string, unknown>): Prom
 function callerParty(c: Context, deps: Deps): string | undefined {
   const known = c.get('party');
   if (known) return known;
-  const m = /^Token ([\x21-\x7E]+)$/.exec((c.req.header('authorization') ?? '').trim());
-  if (!m) return undefined;
-  const principal = deps.parties.authenticate(m[1] as string);
+  const token = tokenOfHeader(c.req.header('authorization') ?? '');
+  if (!token) return undefined;
+  const principal = deps.parties.authenticate(token);
   if (principal?.kind !== 'party') return undefined;
   c.set('party', principal.party.key);
   return principal.party.key;

@@ -79,6 +79,11 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** The token of an `Authorization: Token <token>` header (printable ASCII, no spaces), or undefined. */
+export function tokenOfHeader(header: string): string | undefined {
+  return /^Token ([\x21-\x7E]+)$/.exec(header.trim())?.[1];
+}
+
 /** A fresh token: 32 random bytes from the CSPRNG, base64url (43 printable characters). */
 export function newToken(): string {
   return randomBytes(32).toString('base64url');

@@ -13,17 +13,22 @@ class EvseCounts {
   private counts = new Map<string, number>();
   private generation = -1;
 
+  /** Built on first need after a start or a state replacement: reading every Location is not free. */
   count(store: Store, party: string): number {
     if (this.generation !== store.generation) {
-      this.counts = new Map();
-      for (const stored of store.values<StoredLocation>(COLLECTIONS.locations)) this.add(stored.party, evsesOf(stored.location).length);
+      const counts = new Map<string, number>();
+      for (const stored of store.values<StoredLocation>(COLLECTIONS.locations)) {
+        counts.set(stored.party, (counts.get(stored.party) ?? 0) + evsesOf(stored.location).length);
+      }
+      this.counts = counts;
       this.generation = store.generation;
     }
     return this.counts.get(party) ?? 0;
   }
 
-  add(party: string, delta: number): void {
-    if (delta !== 0) this.counts.set(party, (this.counts.get(party) ?? 0) + delta);
+  /** A change to counts not built yet is left out: the build reads the store, change included. */
+  add(store: Store, party: string, delta: number): void {
+    if (delta !== 0 && this.generation === store.generation) this.counts.set(party, (this.counts.get(party) ?? 0) + delta);
   }
 }
 
@@ -44,11 +49,14 @@ export function evseChange(
   const delta = evseCount(after) - evseCount(before);
   const counts = countsOf(deps.store);
   const max = deps.config.maxObjectsPerParty;
-  const current = counts.count(deps.store, party);
-  if (delta > 0 && current + delta > max) {
-    throw clientError(
-      `Party ${party} would have ${current + delta} EVSEs, more than the ${max} this simulator keeps per party (MAX_OBJECTS_PER_PARTY counts EVSEs too); remove EVSEs or raise the limit`,
-    );
+  // Only a change that adds EVSEs is checked (and so builds the counts): a status PATCH is not.
+  if (delta > 0) {
+    const current = counts.count(deps.store, party);
+    if (current + delta > max) {
+      throw clientError(
+        `Party ${party} would have ${current + delta} EVSEs, more than the ${max} this simulator keeps per party (MAX_OBJECTS_PER_PARTY counts EVSEs too); remove EVSEs or raise the limit`,
+      );
+    }
   }
-  return { applied: () => counts.add(party, delta), failed: () => counts.add(party, -delta) };
+  return { applied: () => counts.add(deps.store, party, delta), failed: () => counts.add(deps.store, party, -delta) };
 }

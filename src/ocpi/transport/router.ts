@@ -5,7 +5,7 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import type { Party, Principal } from '../parties.js';
+import { type Party, type Principal, tokenOfHeader } from '../parties.js';
 import { readJsonBody } from './body.js';
 import { clientError, methodNotAllowed, OcpiError, unauthorized } from './errors.js';
 import { sendEnvelope } from './respond.js';
@@ -142,9 +142,9 @@ export async function authenticate(c: Context, deps: Deps): Promise<Principal> {
   if (cached) return cached;
   const header = c.req.header('authorization');
   if (!header) throw unauthorized('Missing Authorization header; expected "Authorization: Token <token>"');
-  const match = /^Token ([\x21-\x7E]+)$/.exec(header.trim());
-  if (!match) throw unauthorized('Malformed Authorization header; expected "Authorization: Token <token>"');
-  const principal = deps.parties.authenticate(match[1] as string);
+  const token = tokenOfHeader(header);
+  if (!token) throw unauthorized('Malformed Authorization header; expected "Authorization: Token <token>"');
+  const principal = deps.parties.authenticate(token);
   if (!principal) throw unauthorized('Unknown token');
   c.set('principal', principal);
   if (principal.kind === 'party') c.set('party', principal.party.key);
