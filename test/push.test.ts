@@ -1,6 +1,6 @@
 // FromEMP PUT tokens to a real CPO HTTP server: each change is PUT (never PATCH) to
 // {tokens url}/{our cc}/{our pid}/{uid} with the party's token; a failure is retried with backoff
-// and shown in /admin/tokens/pushes; retries are bounded; token-sync pushes everything again.
+// and shown in /admin/token-pushes; retries are bounded; token-sync pushes everything again.
 import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.js';
@@ -34,7 +34,7 @@ async function until<T>(what: string, f: () => T | Promise<T>, ms = 5000): Promi
 }
 
 const pushesTo = (uid: string) => cpo.requests.filter((r) => r.path === PREFIX + uid);
-const status = async (party = 'NL*TNM') => (await sim.call('GET', '/admin/tokens/pushes')).body.items.find((s: any) => s.party === party);
+const status = async (party = 'NL*TNM') => (await sim.call('GET', '/admin/token-pushes')).body.items.find((s: any) => s.party === party);
 
 beforeEach(async () => {
   cpo = await startCpo();
@@ -46,6 +46,12 @@ afterEach(async () => {
 });
 
 describe('push', () => {
+  it('the push status is at /admin/token-pushes: /admin/tokens/pushes is the token with the uid "pushes"', async () => {
+    await sim.call('POST', '/admin/tokens', { json: { uid: 'pushes', auth_id: 'DE-8PS-C00000001-9' } });
+    expect((await sim.call('GET', '/admin/tokens/pushes')).body).toMatchObject({ token: { uid: 'pushes' } });
+    expect((await sim.call('GET', '/admin/token-pushes')).body).toMatchObject({ idle: expect.any(Boolean), items: [] });
+  });
+
   it('a created and a changed token are PUT to the CPO, with its token, never PATCH', async () => {
     await register();
     await sim.call('POST', '/admin/tokens', { json: { uid: 'PUSH-1', auth_id: 'DE-8PS-C00000001-1' } });
@@ -67,7 +73,7 @@ describe('push', () => {
     await sim.call('PATCH', '/admin/tokens/PUSH-1', { json: { valid: false } });
     const both = await until('the second PUT', () => (pushesTo('PUSH-1').length === 2 ? pushesTo('PUSH-1') : null));
     expect(both[1]).toMatchObject({ method: 'PUT', body: { uid: 'PUSH-1', valid: false, last_updated: '2026-01-15T10:00:01Z' } });
-    await until('idle', async () => (await sim.call('GET', '/admin/tokens/pushes')).body.idle);
+    await until('idle', async () => (await sim.call('GET', '/admin/token-pushes')).body.idle);
     expect(await status()).toMatchObject({
       succeeded: 2,
       failed_attempts: 0,

@@ -159,7 +159,7 @@ describe('token-push-fails', () => {
     await waitFor(() => pushOf('PUSH-1').length >= 2);
     expect(pushOf('PUSH-1').every((e) => e.fault === 'token-push-fails.1')).toBe(true);
     expect(cpo.requests.filter((r) => r.method === 'PUT').length).toBeGreaterThanOrEqual(1);
-    const status = (await pushSim.call('GET', '/admin/tokens/pushes')).body.items[0];
+    const status = (await pushSim.call('GET', '/admin/token-pushes')).body.items[0];
     expect(status.failed_attempts).toBeGreaterThanOrEqual(1);
     expect(status.succeeded).toBe(0);
   });

@@ -129,7 +129,7 @@ describe('secrecy: a full life of tokens leaves none in the log, the journal or 
 
     // A token change is pushed to both CPOs with the tokens they gave us.
     expect((await call('POST', '/admin/tokens', { auth: admin, json: { uid: 'SECRET-TEST-1' } })).status).toBe(201);
-    for (let i = 0; i < 100 && !(await call('GET', '/admin/tokens/pushes', { auth: admin })).body.idle; i++)
+    for (let i = 0; i < 100 && !(await call('GET', '/admin/token-pushes', { auth: admin })).body.idle; i++)
       await new Promise((r) => setTimeout(r, 20));
     expect(cpo.requests.some((r) => r.path.startsWith('/ocpi/2.1.1/tokens/'))).toBe(true);
 

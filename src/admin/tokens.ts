@@ -98,9 +98,10 @@ export function registerTokenAdmin(admin: AdminRouter): void {
     TokenQuery,
   );
 
-  // Before /tokens/:uid, so "pushes" is not taken for a uid.
+  // Not below /tokens/: a token may have the uid "pushes", and a static segment beside a parameter
+  // makes Hono fall back from its RegExpRouter to the slower TrieRouter for every request.
   admin.get(
-    '/tokens/pushes',
+    '/token-pushes',
     'Token push status per CPO: successes, failed attempts, retries scheduled, given up, recent results',
     ({ deps }) => ({
       settings: pusherOf(deps).settings,

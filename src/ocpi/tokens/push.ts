@@ -7,7 +7,7 @@
 // newer one. A failed PUT (no answer, HTTP error, or an OCPI status outside 1xxx) is retried
 // after base * 2^(attempt-1) ms (capped), up to maxAttempts in all; then it is given up and
 // shown as such. Timers are unref'd and cancelled by close(). Every exchange is journaled by
-// the client; the per-party status below is in memory (GET /admin/tokens/pushes).
+// the client; the per-party status below is in memory (GET /admin/token-pushes).
 import type { Config } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { envelopeData } from '../client.js';
