@@ -1,5 +1,6 @@
 // Every OCPI/OIOI request and response, in and out, in a bounded ring buffer (newest first).
 import type { EventBus } from '../events.js';
+import { type BytesRef, ChunkedStrings } from './bytes.js';
 import { redactAuthorization, redactBody } from './redact.js';
 
 export type Direction = 'inbound' | 'outbound';
@@ -37,9 +38,8 @@ export interface JournalQuery {
 }
 
 /**
- * What an inbound exchange leaves behind, kept as it came (no copies, no formatting): the entry
- * is built from it only when somebody reads the journal, so recording costs the request almost
- * nothing. Everything here is immutable once the response is written.
+ * What an inbound exchange leaves behind, as it came (no formatting): the entry is built from it
+ * only when somebody reads the journal, so recording costs the request almost nothing.
  */
 export type InboundRecord = Pick<
   JournalEntry,
@@ -49,26 +49,43 @@ export type InboundRecord = Pick<
   /** Node's `rawHeaders` (name, value, name, value...) or a copy of the headers. */
   requestHeaders: readonly string[] | Record<string, string>;
   requestBody?: string;
-  /** Read (and turned into a plain object) only when the entry is built. */
-  responseHeaders: () => Iterable<[string, string]>;
+  /** The headers as the answer was given them, or a getter (called at once). */
+  responseHeaders: Record<string, string> | (() => Iterable<[string, string]>);
   responseBody?: string;
 };
 
-/** A ring slot: the fields queries filter on, and the entry (built on first read). */
+/**
+ * A ring slot: what queries filter on, as numbers and strings shared with the rest of the
+ * process (method, protocol, party), and where the exchange's own strings are (inbound, in
+ * `bytes`: see bytes.ts) or the entry itself (outbound, rare).
+ */
 interface Slot {
-  id: string;
   direction: Direction;
   protocol: string;
   party?: string;
   method: string;
-  path: string;
   status: number;
   entry?: JournalEntry;
-  record?: InboundRecord;
+  raw?: BytesRef;
 }
+
+// The strings of an inbound exchange, in the order they are stored.
+const ID = 0;
+const PATH = 1;
+const URL_ = 2;
+const TIME = 3;
+const DURATION = 4;
+const OCPI_STATUS = 5;
+const FAULT = 6;
+const REQUEST_HEADERS = 7;
+const REQUEST_BODY = 8;
+const RESPONSE_HEADERS = 9;
+const RESPONSE_BODY = 10;
+const FIELDS = 11;
 
 export class Journal {
   private readonly ring: (Slot | undefined)[];
+  private readonly bytes = new ChunkedStrings();
   private next = 0;
   private count = 0;
   private seq = 0;
@@ -98,64 +115,93 @@ export class Journal {
 
   record(entry: JournalEntry): void {
     this.push({
-      id: entry.id,
       direction: entry.direction,
       protocol: entry.protocol,
       party: entry.party,
       method: entry.method,
-      path: entry.path,
       status: entry.status,
       entry,
-      record: undefined,
+      raw: undefined,
     });
     this.events?.emit({ type: 'journal', data: entry });
   }
 
-  /** An inbound exchange; its entry is built (redacted, truncated) when first read. */
-  recordInbound(record: InboundRecord): void {
+  /** An inbound exchange; its entry is built (redacted, truncated) each time it is read. */
+  recordInbound(r: InboundRecord): void {
+    const parts: (string | undefined)[] = new Array(FIELDS);
+    parts[ID] = r.id;
+    parts[PATH] = r.path;
+    parts[URL_] = r.url;
+    parts[TIME] = String(r.timeMs);
+    parts[DURATION] = String(r.duration_ms);
+    parts[OCPI_STATUS] = r.ocpi_status === undefined ? undefined : String(r.ocpi_status);
+    parts[FAULT] = r.fault;
+    // Names and values cannot hold a line feed (the HTTP parser refuses them): one string each way.
+    parts[REQUEST_HEADERS] = Array.isArray(r.requestHeaders) ? r.requestHeaders.join('\n') : joinHeaders(Object.entries(r.requestHeaders));
+    parts[REQUEST_BODY] = this.kept(r.requestBody);
+    parts[RESPONSE_HEADERS] = joinHeaders(
+      typeof r.responseHeaders === 'function' ? r.responseHeaders() : Object.entries(r.responseHeaders),
+    );
+    parts[RESPONSE_BODY] = this.kept(r.responseBody);
     const slot: Slot = {
-      id: record.id,
       direction: 'inbound',
-      protocol: record.protocol,
-      party: record.party,
-      method: record.method,
-      path: record.path,
-      status: record.status,
+      protocol: r.protocol,
+      party: r.party,
+      method: r.method,
+      status: r.status,
       entry: undefined,
-      record,
+      raw: this.bytes.write(parts),
     };
     this.push(slot);
     if (this.events?.listening('journal')) this.events.emit({ type: 'journal', data: this.entryOf(slot) });
   }
 
+  /** A body cut one character past the limit: enough for `body()` to mark it truncated. */
+  private kept(text: string | undefined): string | undefined {
+    return text !== undefined && text.length > this.bodyLimit + 1 ? text.slice(0, this.bodyLimit + 1) : text;
+  }
+
   private push(slot: Slot): void {
+    const evicted = this.ring[this.next];
+    if (evicted?.raw) this.bytes.drop(evicted.raw);
     this.ring[this.next] = slot;
     this.next = (this.next + 1) % this.capacity;
     if (this.count < this.capacity) this.count++;
   }
 
+  private fields(slot: Slot): (string | undefined)[] {
+    return this.bytes.read(slot.raw as BytesRef, FIELDS);
+  }
+
   private entryOf(slot: Slot): JournalEntry {
     if (slot.entry) return slot.entry;
-    const r = slot.record as InboundRecord;
-    const entry: JournalEntry = {
-      id: r.id,
-      time: new Date(r.timeMs).toISOString(),
+    const f = this.fields(slot);
+    const ocpiStatus = f[OCPI_STATUS];
+    const fault = f[FAULT];
+    return {
+      id: f[ID] as string,
+      time: new Date(Number(f[TIME])).toISOString(),
       direction: 'inbound',
-      protocol: r.protocol,
-      ...(r.party ? { party: r.party } : {}),
-      method: r.method,
-      url: r.url,
-      path: r.path,
-      status: r.status,
-      ...(r.ocpi_status !== undefined ? { ocpi_status: r.ocpi_status } : {}),
-      duration_ms: r.duration_ms,
-      request: { headers: requestHeaders(r.requestHeaders), ...this.body(r.requestBody) },
-      response: { headers: Object.fromEntries(r.responseHeaders()), ...this.body(r.responseBody) },
-      ...(r.fault ? { fault: r.fault } : {}),
+      protocol: slot.protocol as JournalEntry['protocol'],
+      ...(slot.party ? { party: slot.party } : {}),
+      method: slot.method,
+      url: f[URL_] as string,
+      path: f[PATH] as string,
+      status: slot.status,
+      ...(ocpiStatus !== undefined ? { ocpi_status: Number(ocpiStatus) } : {}),
+      duration_ms: Number(f[DURATION]),
+      request: { headers: splitHeaders(f[REQUEST_HEADERS] as string, true), ...this.body(f[REQUEST_BODY]) },
+      response: { headers: splitHeaders(f[RESPONSE_HEADERS] as string, false), ...this.body(f[RESPONSE_BODY]) },
+      ...(fault ? { fault } : {}),
     };
-    slot.entry = entry;
-    slot.record = undefined; // the raw material (unredacted) is not kept once the entry exists
-    return entry;
+  }
+
+  private idOf(slot: Slot): string {
+    return slot.entry ? slot.entry.id : (this.bytes.read(slot.raw as BytesRef, ID + 1)[ID] as string);
+  }
+
+  private pathOf(slot: Slot): string {
+    return slot.entry ? slot.entry.path : (this.bytes.read(slot.raw as BytesRef, PATH + 1)[PATH] as string);
   }
 
   /** Newest first, filtered. */
@@ -167,11 +213,11 @@ export class Journal {
     for (let i = 0; i < this.count; i++) {
       const e = this.ring[(this.next - 1 - i + this.capacity) % this.capacity] as Slot;
       if (q.method && e.method !== q.method.toUpperCase()) continue;
-      if (q.path && !e.path.startsWith(q.path)) continue;
       if (q.status !== undefined && e.status !== q.status) continue;
       if (q.party && e.party !== q.party) continue;
       if (q.direction && e.direction !== q.direction) continue;
       if (q.protocol && e.protocol !== q.protocol) continue;
+      if (q.path && !this.pathOf(e).startsWith(q.path)) continue;
       if (total >= offset && entries.length < limit) entries.push(this.entryOf(e));
       total++;
     }
@@ -181,28 +227,40 @@ export class Journal {
   get(id: string): JournalEntry | undefined {
     for (let i = 0; i < this.count; i++) {
       const e = this.ring[i];
-      if (e?.id === id) return this.entryOf(e);
+      if (e && this.idOf(e) === id) return this.entryOf(e);
     }
     return undefined;
   }
 
   clear(): void {
     this.ring.fill(undefined);
+    this.bytes.clear();
     this.next = 0;
     this.count = 0;
   }
+
+  /** Bytes of inbound exchanges held outside the JS heap. */
+  get storedBytes(): number {
+    return this.bytes.bytes;
+  }
 }
 
-/** Header names in lower case (as HTTP/1 and fetch give them), Authorization redacted. */
-function requestHeaders(raw: readonly string[] | Record<string, string>): Record<string, string> {
+function joinHeaders(headers: Iterable<[string, string]>): string {
+  let out = '';
+  for (const [k, v] of headers) out = out === '' ? `${k}\n${v}` : `${out}\n${k}\n${v}`;
+  return out;
+}
+
+/** Header names in lower case (as HTTP/1 and fetch give them); a request's Authorization redacted. */
+function splitHeaders(joined: string, request: boolean): Record<string, string> {
   const headers: Record<string, string> = Object.create(null);
-  const add = (name: string, value: string) => {
-    const k = name.toLowerCase();
-    const v = k === 'authorization' ? (redactAuthorization(value) as string) : value;
+  const raw = joined === '' ? [] : joined.split('\n');
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const k = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const v = request && k === 'authorization' ? (redactAuthorization(value) as string) : value;
     // Repeated headers joined as fetch's Headers does (set-cookie aside, which requests lack).
     headers[k] = Object.hasOwn(headers, k) ? `${headers[k]}, ${v}` : v;
-  };
-  if (Array.isArray(raw)) for (let i = 0; i + 1 < raw.length; i += 2) add(raw[i] as string, raw[i + 1] as string);
-  else for (const [k, v] of Object.entries(raw)) add(k, v);
+  }
   return headers;
 }

@@ -26,8 +26,8 @@ export async function readText(c: Context, maxBytes: number): Promise<string> {
   const declared = c.req.header('content-length');
   if (declared !== undefined && Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
   const tooLarge = () => {
-    c.header('Connection', 'close'); // the rest of the body is not read: do not reuse the connection
-    return payloadTooLarge(maxBytes);
+    c.header('Connection', 'close'); // for answers not made from the error (OIOI's)
+    return payloadTooLarge(maxBytes, true);
   };
   const incoming = incomingOf(c);
   const bytes = incoming ? await readIncoming(incoming, maxBytes, tooLarge) : await readLimited(c.req.raw.body, maxBytes, tooLarge);

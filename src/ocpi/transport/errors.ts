@@ -58,8 +58,12 @@ export const notFound = (message: string, statusCode: OcpiStatusCode = OcpiStatu
 export const methodNotAllowed = (message: string, allow: string[]) =>
   new OcpiError(OcpiStatus.CLIENT_ERROR, message, { http: 405, headers: { Allow: allow.join(', ') } });
 
-export const payloadTooLarge = (limit: number) =>
-  new OcpiError(OcpiStatus.CLIENT_ERROR, `Request body exceeds the limit of ${limit} bytes`, { http: 413 });
+/** `closing`: the rest of the body is not read, so the connection cannot be reused. */
+export const payloadTooLarge = (limit: number, closing = false) =>
+  new OcpiError(OcpiStatus.CLIENT_ERROR, `Request body exceeds the limit of ${limit} bytes`, {
+    http: 413,
+    ...(closing ? { headers: { Connection: 'close' } } : {}),
+  });
 
 /** 3xxx: the server could not do its part (3001 client API unusable, 3002, 3003). */
 export const serverError = (statusCode: OcpiStatusCode, message: string, data?: unknown) =>

@@ -44,7 +44,8 @@ export function inboundJournal(deps: Deps, protocol: 'ocpi' | 'oioi', identify?:
         duration_ms: duration,
         requestHeaders: incoming ? incoming.rawHeaders : Object.fromEntries(c.req.raw.headers),
         requestBody: c.get('journalRequestBody'),
-        responseHeaders: () => res.headers,
+        // sendEnvelope's plain object when it answered (cheap); else the Response's.
+        responseHeaders: c.get('journalResponseHeaders') ?? (() => res.headers),
         responseBody: c.get('journalResponseBody'),
         fault,
       });

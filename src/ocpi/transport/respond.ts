@@ -12,6 +12,7 @@ declare module 'hono' {
     party: string;
     journalRequestBody: string;
     journalResponseBody: string;
+    journalResponseHeaders: Record<string, string>;
     ocpiStatus: number;
     fault: string;
   }
@@ -30,6 +31,7 @@ export function sendEnvelope(
   c.set('journalResponseBody', text);
   c.set('ocpiStatus', statusCode);
   const h: Record<string, string> = { 'Content-Type': 'application/json', ...headers };
+  c.set('journalResponseHeaders', h);
   return c.body(text, http as 200, h);
 }
 
