@@ -11,8 +11,6 @@ export interface BytesRef {
   offset: number;
 }
 
-const ABSENT = 0xffffffff;
-
 interface Chunk {
   buf: Buffer;
   /** Entries written here and not yet dropped. */
@@ -27,31 +25,23 @@ export class ChunkedStrings {
 
   constructor(private readonly chunkBytes = 1 << 20) {}
 
-  /** Store the strings together (each: u32 byte length, or ABSENT for undefined, then UTF-8). */
+  /**
+   * Store the strings as one (each as `<UTF-16 length>:<text>`, or `-` for undefined): one copy
+   * into the Buffer per entry, however many strings it has.
+   */
   write(parts: readonly (string | undefined)[]): BytesRef {
+    let text = '';
+    for (const p of parts) text += p === undefined ? '-' : `${p.length}:${p}`;
     // At most 3 bytes per UTF-16 unit: the exact size is only measured when that bound does not fit.
-    let bound = 0;
-    for (const p of parts) bound += 4 + (p === undefined ? 0 : p.length * 3);
     let chunk = this.chunks.get(this.current);
-    if (!chunk || this.used + bound > chunk.buf.length) {
-      let exact = 0;
-      for (const p of parts) exact += 4 + (p === undefined ? 0 : Buffer.byteLength(p));
+    if (!chunk || this.used + 4 + text.length * 3 > chunk.buf.length) {
+      const exact = 4 + Buffer.byteLength(text);
       if (!chunk || this.used + exact > chunk.buf.length) chunk = this.nextChunk(exact);
     }
-    const buf = chunk.buf;
     const offset = this.used;
-    let at = offset;
-    for (const p of parts) {
-      if (p === undefined) {
-        buf.writeUInt32LE(ABSENT, at);
-        at += 4;
-      } else {
-        const n = buf.write(p, at + 4);
-        buf.writeUInt32LE(n, at);
-        at += 4 + n;
-      }
-    }
-    this.used = at;
+    const n = chunk.buf.write(text, offset + 4);
+    chunk.buf.writeUInt32LE(n, offset);
+    this.used = offset + 4 + n;
     chunk.live++;
     return { chunk: this.current, offset };
   }
@@ -59,16 +49,19 @@ export class ChunkedStrings {
   /** The `count` strings stored at `ref`. */
   read(ref: BytesRef, count: number): (string | undefined)[] {
     const buf = (this.chunks.get(ref.chunk) as Chunk).buf;
+    const text = buf.toString('utf8', ref.offset + 4, ref.offset + 4 + buf.readUInt32LE(ref.offset));
     const out: (string | undefined)[] = [];
-    let at = ref.offset;
+    let at = 0;
     for (let i = 0; i < count; i++) {
-      const n = buf.readUInt32LE(at);
-      at += 4;
-      if (n === ABSENT) out.push(undefined);
-      else {
-        out.push(buf.toString('utf8', at, at + n));
-        at += n;
+      if (text[at] === '-') {
+        out.push(undefined);
+        at++;
+        continue;
       }
+      const colon = text.indexOf(':', at);
+      const end = colon + 1 + Number(text.slice(at, colon));
+      out.push(text.slice(colon + 1, end));
+      at = end;
     }
     return out;
   }
