@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileStore } from './file.js';
-import { put, del, StoreWriteError } from './store.js';
+import { put, del, StoreWriteError, update } from './store.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'emp-sim-store-'));
 
@@ -32,6 +32,62 @@ describe('FileStore', () => {
     expect(readdirSync(d).sort()).toEqual(['db.json', 'db.json.log.1']); // and the lock is released
     const b = await FileStore.open(file);
     expect(b.get('c', 'k')).toEqual({ v: 1 });
+  });
+
+  it('a put with its changes logs only the changes, and replays to the same value', async () => {
+    const file = join(dir(), 'db.json');
+    const a = await FileStore.open(file);
+    const before = {
+      party: 'NL*TNM',
+      location: {
+        id: 'L1',
+        evses: [
+          { uid: 'E1', status: 'AVAILABLE' },
+          { uid: 'E2', status: 'AVAILABLE' },
+        ],
+        last_updated: 'T1',
+        name: 'x'.repeat(2000),
+      },
+    };
+    await a.write([put('locations', 'k', before)]);
+    const e2 = { uid: 'E2', status: 'CHARGING' };
+    const after = { ...before, location: { ...before.location, evses: [before.location.evses[0], e2], last_updated: 'T2' } };
+    await a.write([
+      update('locations', 'k', after, [
+        { path: ['location', 'evses', 1], value: e2 },
+        { path: ['location', 'last_updated'], value: 'T2' },
+      ]),
+    ]);
+    expect(a.get('locations', 'k')).toBe(after);
+    const lines = readFileSync(`${file}.log.0`, 'utf8').replace(/\0+$/, '').trim().split('\n');
+    expect(lines[1]?.length).toBeLessThan(200); // not the 2 KB Location again
+    expect(JSON.parse(lines[1] as string)).toEqual([
+      {
+        op: 'set',
+        collection: 'locations',
+        key: 'k',
+        changes: [
+          { path: ['location', 'evses', 1], value: e2 },
+          { path: ['location', 'last_updated'], value: 'T2' },
+        ],
+      },
+    ]);
+    const b = await FileStore.open(file); // replayed on the value as the log left it
+    expect(JSON.stringify(b.get('locations', 'k'))).toBe(JSON.stringify(after));
+    await b.close();
+    const c = await FileStore.open(file); // and on the value as the snapshot holds it
+    expect(JSON.stringify(c.get('locations', 'k'))).toBe(JSON.stringify(after));
+  });
+
+  it('a logged change that does not fit the stored value stops the start, naming it (a damaged log)', async () => {
+    const file = join(dir(), 'db.json');
+    const a = await FileStore.open(file);
+    await a.write([put('c', 'k', { list: [1] })]);
+    // Written where the next batch would go (the log is preallocated with zeros beyond its end).
+    const log = readFileSync(`${file}.log.0`, 'utf8').replace(/\0+$/, '');
+    const damaged = [{ op: 'set', collection: 'c', key: 'k', changes: [{ path: ['list', 5], value: 2 }] }];
+    writeFileSync(`${file}.log.0`, `${log}${JSON.stringify(damaged)}\n`);
+    await expect(FileStore.open(file)).rejects.toThrow('store log: cannot set list.5 in c/k: no 5 there');
   });
 
   it('cuts a torn last line (a crash mid-write, never acknowledged) and keeps going', async () => {

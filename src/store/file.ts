@@ -10,8 +10,7 @@ import { Low } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import { MemoryStore, type Undo } from './memory.js';
 import { type LoadedSnapshot, parseSnapshot, snapshotText } from './snapshot.js';
-import { type Mutation, type StateDocument, StoreWriteError } from './store.js';
-
+import { type LoggedMutation, type Mutation, type StateDocument, StoreWriteError } from './store.js';
 
 interface Waiter {
   resolve: () => void;
@@ -154,9 +153,9 @@ export class FileStore extends MemoryStore {
       const end = text.indexOf('\n', offset);
       if (end === -1) break;
       const line = text.slice(offset, end);
-      let mutations: Mutation[];
+      let mutations: LoggedMutation[];
       try {
-        mutations = JSON.parse(line) as Mutation[];
+        mutations = JSON.parse(line) as LoggedMutation[];
       } catch {
         break;
       }
@@ -177,7 +176,7 @@ export class FileStore extends MemoryStore {
     if (mutations.length === 0) return Promise.resolve();
     const undo = this.state.apply(mutations);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ chunk: `${JSON.stringify(mutations)}\n`, undo, waiter: { resolve, reject } });
+      this.queue.push({ chunk: `${JSON.stringify(logged(mutations))}\n`, undo, waiter: { resolve, reject } });
       this.scheduleFlush();
     });
   }
@@ -412,4 +411,10 @@ function fsyncPath(path: string): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** What the log records of a write: a `put` with changes as those changes only (see Mutation). */
+function logged(mutations: Mutation[]): readonly LoggedMutation[] {
+  if (!mutations.some((m) => m.op === 'put' && m.changes)) return mutations;
+  return mutations.map((m) => (m.op === 'put' && m.changes ? { op: 'set', collection: m.collection, key: m.key, changes: m.changes } : m));
 }

@@ -1,6 +1,6 @@
 // In-memory state: the Maps every store kind reads from. Also the `:memory:` store itself.
 import { RawJson } from './snapshot.js';
-import type { Mutation, StateDocument, Store } from './store.js';
+import type { LoggedMutation, Mutation, PathChange, StateDocument, Store } from './store.js';
 
 export interface Undo {
   collection: string;
@@ -84,13 +84,14 @@ export class MemoryState {
     return this.maps.entries();
   }
 
-  /** Apply mutations and return what undoes them (in reverse order). */
-  apply(mutations: Mutation[]): Undo[] {
+  /** Apply mutations (or, replaying a log, their logged form) and return what undoes them (in reverse order). */
+  apply(mutations: readonly LoggedMutation[]): Undo[] {
     const undo: Undo[] = [];
     for (const m of mutations) {
       const map = this.map(m.collection);
       undo.push({ collection: m.collection, key: m.key, previous: map.get(m.key) });
       if (m.op === 'put') map.set(m.key, m.value);
+      else if (m.op === 'set') map.set(m.key, withChanges(this.get(m.collection, m.key), m.changes, `${m.collection}/${m.key}`));
       else map.delete(m.key);
     }
     return undo;
@@ -176,4 +177,27 @@ export class MemoryStore implements Store {
   }
   async flush(): Promise<void> {}
   async close(): Promise<void> {}
+}
+
+/** `value` with each change set at its path, copying only the objects and arrays on the way. */
+export function withChanges(value: unknown, changes: readonly PathChange[], name: string): unknown {
+  let out = value;
+  for (const c of changes) out = setIn(out, c.path, 0, c.value, name);
+  return out;
+}
+
+function setIn(target: unknown, path: readonly (string | number)[], at: number, value: unknown, name: string): unknown {
+  if (at === path.length) return value;
+  const step = path[at] as string | number;
+  if (Array.isArray(target) && typeof step === 'number' && step >= 0 && step < target.length) {
+    const copy = target.slice();
+    copy[step] = setIn(target[step], path, at + 1, value, name);
+    return copy;
+  }
+  // An existing key keeps its place, a new one goes last (see changes.ts).
+  if (typeof target === 'object' && target !== null && !Array.isArray(target) && typeof step === 'string') {
+    return { ...target, [step]: setIn((target as Record<string, unknown>)[step], path, at + 1, value, name) };
+  }
+  // The log is only ever written from values that have these paths: anything else is damage.
+  throw new Error(`store log: cannot set ${path.join('.')} in ${name}: no ${String(step)} there`);
 }

@@ -15,7 +15,16 @@ const collections = () =>
       ]),
     ],
     ['empty', new Map()],
-    ['meta', new Map<string, unknown>([['flag', true], ['n', 0], ['s', 'text'], ['nothing', null], ['skipped', undefined]])],
+    [
+      'meta',
+      new Map<string, unknown>([
+        ['flag', true],
+        ['n', 0],
+        ['s', 'text'],
+        ['nothing', null],
+        ['skipped', undefined],
+      ]),
+    ],
   ]);
 
 describe('snapshot text', () => {

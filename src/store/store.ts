@@ -2,9 +2,22 @@
 // applies its mutations at once (so a read-modify-write without an `await` in between can
 // never lose an update) and resolves when the write is durable.
 
+/** One value inside a stored value: `path` of property names and array indexes from its root. */
+export interface PathChange {
+  path: (string | number)[];
+  value: unknown;
+}
+
 export type Mutation =
-  | { op: 'put'; collection: string; key: string; value: unknown }
-  | { op: 'del'; collection: string; key: string };
+  /**
+   * `changes`, when given, says that `value` is the stored value with only those paths set: a
+   * store with a log records them instead of the whole value (a status PATCH of a 2 KB Location
+   * logs its status and last_updated, not the Location).
+   */
+  { op: 'put'; collection: string; key: string; value: unknown; changes?: PathChange[] } | { op: 'del'; collection: string; key: string };
+
+/** What a log line holds: a mutation, or the changes of a `put` that had them. */
+export type LoggedMutation = Mutation | { op: 'set'; collection: string; key: string; changes: PathChange[] };
 
 /** The whole state as one JSON document (GET/PUT /admin/state, the file snapshot). */
 export interface StateDocument {
@@ -36,6 +49,14 @@ export interface Store {
 }
 
 export const put = (collection: string, key: string, value: unknown): Mutation => ({ op: 'put', collection, key, value });
+/** `value`, which is the value stored at `key` with `changes` set (see Mutation). */
+export const update = (collection: string, key: string, value: unknown, changes: PathChange[]): Mutation => ({
+  op: 'put',
+  collection,
+  key,
+  value,
+  changes,
+});
 export const del = (collection: string, key: string): Mutation => ({ op: 'del', collection, key });
 
 export function emptyState(): StateDocument {

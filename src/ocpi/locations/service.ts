@@ -4,7 +4,8 @@
 import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { NewFinding } from '../../rules/findings.js';
-import { put } from '../../store/index.js';
+import { changesBetween } from '../../store/changes.js';
+import { put, update } from '../../store/index.js';
 import { COLLECTIONS, ownedKey, type StoredLocation } from '../records.js';
 import { ocpiTimestamp } from '../transport/envelope.js';
 import { invalidParameters, notFound } from '../transport/errors.js';
@@ -105,7 +106,11 @@ class Job {
     return used;
   }
 
-  /** A Location PUT makes a fresh record; any other write keeps the record's other fields (protocol, oioi). */
+  /**
+   * A Location PUT makes a fresh record; any other write keeps the record's other fields (protocol,
+   * oioi), and the log records only what it changed (a status PATCH: the status and two
+   * last_updated, not the 2 KB Location).
+   */
   async save(stored: StoredLocation | undefined, location: Location, created: boolean, replace = false): Promise<OcpiResult> {
     const { deps, t } = this;
     const created_at = stored?.created_at ?? new Date(this.req.now).toISOString();
@@ -113,8 +118,10 @@ class Job {
       stored && !replace ? { ...stored, location } : { party: t.party, protocol: 'ocpi', location, created_at };
     const evses = evseChange(deps, t.party, stored, record);
     const key = ownedKey(t.party, t.locationId);
+    const changes = stored && !replace ? changesBetween(stored, record) : undefined;
+    const write = changes ? update(LOCATIONS, key, record, changes) : put(LOCATIONS, key, record);
     try {
-      await commit(deps, [put(LOCATIONS, key, record)], this.findings, () => {
+      await commit(deps, [write], this.findings, () => {
         evses.applied();
         if (!stored) countAdded(deps, LOCATIONS, t.party);
       });
