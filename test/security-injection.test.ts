@@ -153,11 +153,11 @@ describe('prototype pollution', () => {
   });
 });
 
-// Known issues (reported), each kept out of the round trip above and pinned by an it.fails below:
-// - GET /admin/state cannot be imported back while it holds OIOI stations: their party key
-//   `OIOI*<partner>` fails the CC*PID rule of src/admin/state-schema.ts.
+// Formerly known issues, kept out of the round trip above and fixed since (the tests below keep them so):
+// - GET /admin/state could not be imported back while it held OIOI stations: their party key
+//   `OIOI*<partner>` failed the CC*PID rule of src/admin/state-schema.ts.
 // - Token uids are the bare keys of the tokens collection: a uid "__proto__", "constructor" or
-//   "prototype" (valid urlId(36)) makes the export a body PUT /admin/state refuses (forbidden key).
+//   "prototype" (valid urlId(36)) made the export a body PUT /admin/state refuses (forbidden key).
 const ocpiOnly = (locations: Record<string, { protocol: string }>) =>
   Object.fromEntries(Object.entries(locations).filter(([, l]) => l.protocol === 'ocpi'));
 const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
