@@ -176,6 +176,28 @@ describe('state export round trips (formerly known issues)', () => {
     }
   });
 
+  it("an OIOI station with non-ASCII strings and a 200-character id imports back (its OCPI view keeps OIOI's strings)", async () => {
+    const sim = await startSim();
+    try {
+      const id = `st-${'9'.repeat(197)}`;
+      const address = { street: 'Hauptstraße', 'street-number': '1a', city: 'München', zip: '80331', country: 'DE' };
+      expect((await oioi(sim, stationPost(station(id, { name: 'Ladestation Müller', address })))).status).toBe(200);
+      const state = (await sim.call('GET', '/admin/state')).body;
+      const [key] = Object.keys(state.collections.locations);
+      expect(state.collections.locations[key as string].location).toMatchObject({ id, name: 'Ladestation Müller', city: 'München' });
+      expect((await sim.call('PUT', '/admin/state', { json: state })).status).toBe(200);
+      expect((await sim.call('GET', '/admin/state')).body.collections.locations).toEqual(state.collections.locations);
+      // Still checked for what the simulator reads from it.
+      const broken = structuredClone(state);
+      delete broken.collections.locations[key as string].location.country;
+      const refused = await sim.call('PUT', '/admin/state', { json: broken });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toContain(`collections.locations.${key}.location.country`);
+    } finally {
+      await sim.stop();
+    }
+  });
+
   it('token uids "__proto__", "constructor", "prototype" are refused, so every export can be imported back', async () => {
     const sim = await startSim();
     try {

@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { cdrKey } from '../ocpi/cdrs/service.js';
 import { CDR } from '../ocpi/cdrs/schema.js';
 import { Endpoint } from '../ocpi/credentials/schema.js';
-import { Location } from '../ocpi/locations/schema.js';
+import { Location, Status } from '../ocpi/locations/schema.js';
 import { COLLECTIONS, ownedKey } from '../ocpi/records.js';
 import { Tariff } from '../ocpi/tariffs/schema.js';
 import { AllowedType, AuthorizationInfo, LocationReferences, Token } from '../ocpi/tokens/schema.js';
-import { BusinessDetails } from '../ocpi/types.js';
+import { BusinessDetails, DateTime } from '../ocpi/types.js';
 import type { Issue } from '../ocpi/transport/errors.js';
 import { jsonPath } from '../ocpi/transport/validate.js';
 
@@ -39,7 +39,34 @@ export const StoredParty = z.looseObject({
   updated_at: Time,
 });
 
-export const StoredLocation = z.looseObject({ party: PartyKey, protocol: Protocol, location: Location, created_at: Time });
+/**
+ * An OIOI station's OCPI view (src/oioi/station-location.ts) carries the station's own strings,
+ * which follow OIOI's rules, not OCPI's: any characters ("Hauptstraße"), ids up to 255. It is
+ * checked for what the simulator reads from it (ids, country, EVSEs and connectors, times), so an
+ * export holding such a station imports back.
+ */
+const OioiLocationView = z.looseObject({
+  id: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^/]+$/, { message: 'must not contain "/"' }),
+  country: z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 3166-1 alpha-3 code' }),
+  evses: z.array(
+    z.looseObject({
+      uid: z.string().min(1),
+      status: Status,
+      connectors: z.array(z.looseObject({ id: z.string().min(1), last_updated: DateTime })),
+      last_updated: DateTime,
+    }),
+  ),
+  last_updated: DateTime,
+});
+
+export const StoredLocation = z.discriminatedUnion('protocol', [
+  z.looseObject({ party: PartyKey, protocol: z.literal('ocpi'), location: Location, created_at: Time }),
+  z.looseObject({ party: PartyKey, protocol: z.literal('oioi'), location: OioiLocationView, created_at: Time }),
+]);
 export const StoredTariff = z.looseObject({
   party: PartyKey,
   tariff: Tariff,
