@@ -46,10 +46,16 @@ export class ChunkedStrings {
     return { chunk: this.current, offset };
   }
 
-  /** The `count` strings stored at `ref`. */
-  read(ref: BytesRef, count: number): (string | undefined)[] {
+  /**
+   * The first `count` strings stored at `ref`. `prefixBytes`: decode only that much of the entry
+   * when the strings asked for are short and first (an id, a path), not its bodies too.
+   */
+  read(ref: BytesRef, count: number, prefixBytes = Number.POSITIVE_INFINITY): (string | undefined)[] {
     const buf = (this.chunks.get(ref.chunk) as Chunk).buf;
-    const text = buf.toString('utf8', ref.offset + 4, ref.offset + 4 + buf.readUInt32LE(ref.offset));
+    const start = ref.offset + 4;
+    const end = start + buf.readUInt32LE(ref.offset);
+    const cut = start + prefixBytes < end;
+    const text = buf.toString('utf8', start, cut ? start + prefixBytes : end);
     const out: (string | undefined)[] = [];
     let at = 0;
     for (let i = 0; i < count; i++) {
@@ -59,9 +65,12 @@ export class ChunkedStrings {
         continue;
       }
       const colon = text.indexOf(':', at);
-      const end = colon + 1 + Number(text.slice(at, colon));
-      out.push(text.slice(colon + 1, end));
-      at = end;
+      const stop = colon + 1 + Number(text.slice(at, colon));
+      // The prefix cut this string, its length or (a character split at the cut decodes as one
+      // replacement at the very end) its last character: read the whole entry.
+      if (cut && (colon < 0 || stop >= text.length)) return this.read(ref, count);
+      out.push(text.slice(colon + 1, stop));
+      at = stop;
     }
     return out;
   }

@@ -111,6 +111,18 @@ describe('Journal (inbound exchanges stored off the JS heap)', () => {
     expect(journal.storedBytes).toBe(0);
   });
 
+  it('finds entries by id and path without decoding their bodies, and still when the path is long or multi-byte', () => {
+    const journal = new Journal(10, 1 << 20);
+    const long = `/ocpi/${'ü'.repeat(600)}`; // 1,206 bytes: past the prefix read for ids and paths
+    const edge = `/ocpi/${'a'.repeat(1006)}€`; // its last character split by that prefix
+    journal.recordInbound(inbound(1, { path: long, responseBody: 'x'.repeat(100_000) }));
+    journal.recordInbound(inbound(2, { path: edge }));
+    expect(journal.query({ path: long }).entries.map((e) => e.id)).toEqual(['id-1']);
+    expect(journal.query({ path: edge }).entries.map((e) => e.id)).toEqual(['id-2']);
+    expect(journal.get('id-1')?.path).toBe(long);
+    expect(journal.get('id-2')?.path).toBe(edge);
+  });
+
   it('keeps outbound entries as given, in the same order as inbound ones', () => {
     const journal = new Journal(10, 1000);
     journal.recordInbound(inbound(1));

@@ -82,6 +82,8 @@ const REQUEST_BODY = 8;
 const RESPONSE_HEADERS = 9;
 const RESPONSE_BODY = 10;
 const FIELDS = 11;
+/** Enough of an entry for its id and path (the first two strings) nearly always: not its bodies. */
+const SHORT_FIELDS_BYTES = 1024;
 
 export class Journal {
   private readonly ring: (Slot | undefined)[];
@@ -197,11 +199,11 @@ export class Journal {
   }
 
   private idOf(slot: Slot): string {
-    return slot.entry ? slot.entry.id : (this.bytes.read(slot.raw as BytesRef, ID + 1)[ID] as string);
+    return slot.entry ? slot.entry.id : (this.bytes.read(slot.raw as BytesRef, ID + 1, SHORT_FIELDS_BYTES)[ID] as string);
   }
 
   private pathOf(slot: Slot): string {
-    return slot.entry ? slot.entry.path : (this.bytes.read(slot.raw as BytesRef, PATH + 1)[PATH] as string);
+    return slot.entry ? slot.entry.path : (this.bytes.read(slot.raw as BytesRef, PATH + 1, SHORT_FIELDS_BYTES)[PATH] as string);
   }
 
   /** Newest first, filtered. */
