@@ -90,6 +90,29 @@ describe('FileStore', () => {
     await expect(FileStore.open(file)).rejects.toThrow('store log: cannot set list.5 in c/k: no 5 there');
   });
 
+  it('parses the snapshot in slices after start-up, but not while writes keep coming', async () => {
+    const file = join(dir(), 'db.json');
+    const a = await FileStore.open(file);
+    const value = (i: number) => ({ id: i, name: 'x'.repeat(200), evses: [{ uid: `E${i}`, status: 'AVAILABLE' }] });
+    await a.write(Array.from({ length: 20_000 }, (_, i) => put('locations', `k${i}`, value(i))));
+    await a.close();
+    const b = await FileStore.open(file);
+    const writes = setInterval(() => void b.write([put('c', 'tick', Date.now())]), 5);
+    try {
+      await new Promise((r) => setTimeout(r, 30));
+      const during = b.unparsedValues;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(during).toBeGreaterThan(0);
+      expect(b.unparsedValues).toBe(during); // no slice ran while writes came every 5 ms
+    } finally {
+      clearInterval(writes);
+    }
+    for (let i = 0; i < 200 && b.unparsedValues > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(b.unparsedValues).toBe(0); // and all once they stopped
+    expect(b.get('locations', 'k19999')).toEqual(value(19_999));
+    await b.close();
+  });
+
   it('cuts a torn last line (a crash mid-write, never acknowledged) and keeps going', async () => {
     const file = join(dir(), 'db.json');
     const a = await FileStore.open(file);

@@ -9,7 +9,7 @@ import { basename, dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import { MemoryStore, type Undo } from './memory.js';
-import { type LoadedSnapshot, parseSnapshot, snapshotText } from './snapshot.js';
+import { type LoadedSnapshot, parseSnapshot, RawJson, snapshotText } from './snapshot.js';
 import { type LoggedMutation, type Mutation, type StateDocument, StoreWriteError } from './store.js';
 
 interface Waiter {
@@ -46,6 +46,7 @@ export class FileStore extends MemoryStore {
   private compacting: Promise<void> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private lastWriteMs = Number.NEGATIVE_INFINITY;
   /** A failed disk write left the log handle unusable: reopen it before the next batch. */
   private logBroken = false;
   /** Counters for tests and benchmarks: batches = fdatasyncs. */
@@ -71,11 +72,26 @@ export class FileStore extends MemoryStore {
    * Parse the values start-up left as text, a slice per turn of the event loop (~5 ms: requests
    * go on between slices), so the CPO's stream after a restart finds them parsed.
    */
+  /**
+   * Parse the snapshot's values in slices after start-up, while no write came for PARSE_QUIET_MS:
+   * a CPO's sync right after a restart gets the whole CPU, the slices resume when it pauses (and a
+   * request parses the values it reads anyway).
+   */
   private parseAhead(): void {
     const step = () => {
-      if (!this.closed && this.state.parseSome(PARSE_SLICE)) setImmediate(step).unref();
+      if (this.closed) return;
+      const quiet = performance.now() - this.lastWriteMs;
+      if (quiet < PARSE_QUIET_MS) setTimeout(step, PARSE_QUIET_MS - quiet).unref();
+      else if (this.state.parseSome(PARSE_SLICE)) setImmediate(step).unref();
     };
     setImmediate(step).unref();
+  }
+
+  /** Values of the snapshot still kept as text (see snapshot.ts); 0 once all are parsed. */
+  get unparsedValues(): number {
+    let n = 0;
+    for (const [, map] of this.state.collections()) for (const v of map.values()) if (v instanceof RawJson) n++;
+    return n;
   }
 
   private logPath(generation: number): string {
@@ -175,6 +191,7 @@ export class FileStore extends MemoryStore {
     if (this.closed) return Promise.reject(new StoreWriteError('the store is closed'));
     if (mutations.length === 0) return Promise.resolve();
     const undo = this.state.apply(mutations);
+    this.lastWriteMs = performance.now();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ chunk: `${JSON.stringify(logged(mutations))}\n`, undo, waiter: { resolve, reject } });
       this.scheduleFlush();
@@ -367,6 +384,8 @@ export class FileStore extends MemoryStore {
 
 /** Values parsed per slice after start-up (~25 us each for a 2 KB Location). */
 const PARSE_SLICE = 200;
+/** How long writes must have paused before the next slice. */
+const PARSE_QUIET_MS = 50;
 const PREALLOCATE_MIN = 16 << 10;
 const PREALLOCATE_MAX = 1 << 20;
 const ZEROS = Buffer.alloc(64 << 10);
