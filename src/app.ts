@@ -83,7 +83,8 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
   await seedFixtures(deps); // also applies FIXTURES, the team's own file
 
   const app = new Hono();
-  app.get('/health', (c) => c.json({ status: 'ok', store: store.kind }));
+  // `parsing`: the file store is still parsing its snapshot after start-up (it serves meanwhile).
+  app.get('/health', (c) => c.json({ status: 'ok', store: store.kind, parsing: store.parsing }));
 
   const ocpi = buildOcpiRouter();
   app.use(`${OCPI_BASE}/*`, ocpiJournal(deps));

@@ -206,6 +206,8 @@ export function buildOpenApiDocument(src: OpenApiSources): Json {
   add('/health', 'GET', () => ({
     tags: ['Meta'],
     summary: 'Liveness',
+    description:
+      '`{"status":"ok","store":"file"|"memory","parsing":boolean}`: the server answers as soon as it listens; `parsing` is true while the file store is still parsing the snapshot it loaded (each value is parsed when first read meanwhile).',
     operationId: 'health',
     responses: { '200': { description: 'ok', content: jsonContent({}) } },
   }));

@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileStore } from './file.js';
+import { FileStore, PARSE_SLICE } from './file.js';
 import { put, del, StoreWriteError, update } from './store.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'emp-sim-store-'));
@@ -90,26 +90,37 @@ describe('FileStore', () => {
     await expect(FileStore.open(file)).rejects.toThrow('store log: cannot set list.5 in c/k: no 5 there');
   });
 
-  it('parses the snapshot in slices after start-up, but not while writes keep coming', async () => {
+  it('parses the snapshot after start-up in small slices, one per turn of the event loop, also while writes come', async () => {
     const file = join(dir(), 'db.json');
     const a = await FileStore.open(file);
     const value = (i: number) => ({ id: i, name: 'x'.repeat(200), evses: [{ uid: `E${i}`, status: 'AVAILABLE' }] });
-    await a.write(Array.from({ length: 20_000 }, (_, i) => put('locations', `k${i}`, value(i))));
+    await a.write(Array.from({ length: 5_000 }, (_, i) => put('locations', `k${i}`, value(i))));
     await a.close();
     const b = await FileStore.open(file);
+    const first = b.unparsedValues;
+    expect(b.parsing).toBe(first > 0);
+    await new Promise((r) => setImmediate(r)); // one turn: at most one slice
+    expect(first - b.unparsedValues).toBeLessThanOrEqual(PARSE_SLICE);
     const writes = setInterval(() => void b.write([put('c', 'tick', Date.now())]), 5);
     try {
-      await new Promise((r) => setTimeout(r, 30));
-      const during = b.unparsedValues;
-      await new Promise((r) => setTimeout(r, 300));
-      expect(during).toBeGreaterThan(0);
-      expect(b.unparsedValues).toBe(during); // no slice ran while writes came every 5 ms
+      for (let i = 0; i < 300 && b.parsing; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(b.unparsedValues).toBe(0);
+      expect(b.parsing).toBe(false);
     } finally {
       clearInterval(writes);
     }
-    for (let i = 0; i < 200 && b.unparsedValues > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(b.unparsedValues).toBe(0); // and all once they stopped
-    expect(b.get('locations', 'k19999')).toEqual(value(19_999));
+    expect(b.get('locations', 'k4999')).toEqual(value(4_999));
+    await b.close();
+  });
+
+  it('an idle process parses the snapshot without anything else waking its event loop', async () => {
+    const file = join(dir(), 'db.json');
+    const a = await FileStore.open(file);
+    await a.write(Array.from({ length: 5_000 }, (_, i) => put('locations', `k${i}`, { id: i, name: 'x'.repeat(200) })));
+    await a.close();
+    const b = await FileStore.open(file);
+    await new Promise((r) => setTimeout(r, 1000)); // one timer: nothing else runs meanwhile
+    expect(b.parsing).toBe(false);
     await b.close();
   });
 

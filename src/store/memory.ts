@@ -79,6 +79,11 @@ export class MemoryState {
     for (const map of [...this.maps.values()]) for (const [key, value] of map) if (value instanceof RawJson) yield [map, key, value];
   }
 
+  /** Values adopted from a snapshot are still being parsed ahead (see parseSome). */
+  get parsing(): boolean {
+    return this.unparsed !== null;
+  }
+
   /** The maps as they are, RawJson included (for the snapshot writer, which copies those verbatim). */
   collections(): IterableIterator<[string, Map<string, unknown>]> {
     return this.maps.entries();
@@ -146,6 +151,10 @@ export class MemoryStore implements Store {
   readonly kind: 'memory' | 'file' = 'memory';
   generation = 0;
   protected readonly state = new MemoryState();
+
+  get parsing(): boolean {
+    return this.state.parsing;
+  }
 
   get<T>(collection: string, key: string): T | undefined {
     return this.state.get(collection, key) as T | undefined;

@@ -30,6 +30,8 @@ export interface Store {
   readonly kind: 'memory' | 'file';
   /** Increments whenever the whole state is replaced (load, reset, PUT /admin/state). */
   readonly generation: number;
+  /** True while values of the snapshot loaded at start are still text, parsed after start-up (file store). */
+  readonly parsing: boolean;
   get<T>(collection: string, key: string): T | undefined;
   has(collection: string, key: string): boolean;
   /** Values in insertion order (a replaced value keeps its place: stable pagination). */
