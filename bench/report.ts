@@ -7,10 +7,16 @@ export function median(runs: Metrics[]): Metrics {
   const withRatios = runs.map((m) => {
     const r: Metrics = { ...m };
     for (const k of Object.keys(m)) {
-      if (k.endsWith('.rps') && k !== 'bare.rps' && m['bare.rps']) r[k.replace('.rps', '.ratio')] = (m[k] as number) / m['bare.rps'];
+      // Against the bare server measured right before the scenario (run.ts), else the run's median.
+      if (k.endsWith('.rps') && k !== 'bare.rps') {
+        const bare = m[k.replace('.rps', '.bare_rps')] ?? m['bare.rps'];
+        if (bare) r[k.replace('.rps', '.ratio')] = (m[k] as number) / bare;
+      }
       // The same comparison by the servers' CPU time per request: steadier on a shared machine.
-      if (k.endsWith('.cpu_us') && k !== 'bare.cpu_us' && m['bare.cpu_us'])
-        r[k.replace('.cpu_us', '.cpu_ratio')] = m['bare.cpu_us'] / (m[k] as number);
+      if (k.endsWith('.cpu_us') && k !== 'bare.cpu_us') {
+        const bare = m[k.replace('.cpu_us', '.bare_cpu_us')] ?? m['bare.cpu_us'];
+        if (bare) r[k.replace('.cpu_us', '.cpu_ratio')] = bare / (m[k] as number);
+      }
     }
     // Against the 100-stored figure measured right beside it (run.ts), else the main part's.
     for (const s of ['patch', 'authorize']) {

@@ -34,6 +34,8 @@ const RUNS = num(args.runs);
 const SMALL = num(args.small);
 const LARGE = num(args.large);
 const SYNC = num(args.sync);
+/** Before each bare measurement: the simulator's idle compaction starts 1 s after its last write. */
+const BARE_PAUSE_MS = 2000;
 const only = args.only ? new Set(args.only.split(',')) : null;
 const MAIN = ['versions', 'tokens', 'patch', 'authorize', 'cdr', 'put'];
 /** --only takes parts (main, scale, sync) and scenarios of the main part (versions, patch...). */
@@ -136,9 +138,12 @@ async function oneRun(run: number): Promise<Metrics> {
   const m: Metrics = {};
   const tag = `${run}${Date.now().toString(36)}`;
 
-  // The bare server stays up (idle) all run and is measured at the start, after the main and after
-  // the scale scenarios: ratios divide by the median of the three, so one unlucky window on a
-  // shared machine does not skew a whole run.
+  // The bare server stays up (idle) all run and is measured right before each simulator scenario:
+  // that scenario's ratio divides by it. This machine's speed drifts by 2x over tens of seconds,
+  // so a bare figure from another part of the run compared two machine states (one run gave
+  // versions 1.08 x bare that way). The pause first lets the simulator finish what follows a
+  // burst of writes (its idle compaction starts 1 s after the last one), so the bare server does
+  // not share the CPU with it. The bare row of the table is the median of all of them.
   log(`run ${run}: bare node:http server`);
   const bare = await startBare();
   const bares: Metrics[] = [];
@@ -146,12 +151,19 @@ async function oneRun(run: number): Promise<Metrics> {
     const b: Metrics = {};
     await scenario(b, 'bare', S.bare, load(bare.url), bare.pid);
     bares.push(b);
+    return b;
   };
-  await measureBare();
+  const paired = async (key: string, s: Scenario, o: LoadOptions, pid: number) => {
+    await new Promise((r) => setTimeout(r, BARE_PAUSE_MS));
+    const b = await measureBare();
+    m[`${key}.bare_rps`] = b['bare.rps'] as number;
+    m[`${key}.bare_cpu_us`] = b['bare.cpu_us'] as number;
+    await scenario(m, key, s, o, pid);
+  };
 
   if (want('main')) {
     const hono = await startHono();
-    await scenario(m, 'hono', { ...S.bare, name: 'hono GET (ref.)' }, load(hono.url), hono.pid);
+    await paired('hono', { ...S.bare, name: 'hono GET (ref.)' }, load(hono.url), hono.pid);
     await hono.stop();
 
     log(`run ${run}: simulator, ${SMALL} locations stored`);
@@ -166,12 +178,10 @@ async function oneRun(run: number): Promise<Metrics> {
       ['cdr', S.cdrs(SMALL, tag)],
       ['put', S.put(tag)],
     ];
-    for (const [key, s] of list) if (wantScenario(key)) await scenario(m, key, s, o, sim.proc.pid);
+    for (const [key, s] of list) if (wantScenario(key)) await paired(key, s, o, sim.proc.pid);
     m['main.rss_mb'] = memoryMb(sim.proc.pid).rss;
     await sim.stop();
   }
-
-  if (want('main')) await measureBare();
 
   if (want('scale')) {
     // The 30k / 100 ratios compare two servers measured back to back, each pair within ~15 s: on
@@ -181,7 +191,7 @@ async function oneRun(run: number): Promise<Metrics> {
     log(`run ${run}: ${SMALL} locations stored, then ${LARGE} (${LARGE * 2} EVSEs), each scenario paired`);
     const small = await simWith('scale-small', SMALL, S.BENCH_TOKENS);
     const os = load(small.proc.url, CPO_TOKEN);
-    await scenario(m, 'patch_small_paired', S.patch(SMALL), os, small.proc.pid);
+    await paired('patch_small_paired', S.patch(SMALL), os, small.proc.pid);
     const sim = await simWith('scale', LARGE, S.BENCH_TOKENS);
     m['scale.startup_ms'] = sim.proc.startupMs;
     m['scale.rss_start_mb'] = memoryMb(sim.proc.pid).rss;
@@ -191,8 +201,8 @@ async function oneRun(run: number): Promise<Metrics> {
     // is reported beside the start-up time.
     m['scale.parsed_ms'] = sim.proc.startupMs + (await untilParsed(sim.proc.url));
     const o = load(sim.proc.url, CPO_TOKEN);
-    await scenario(m, 'patch_large', S.patch(LARGE), o, sim.proc.pid);
-    await scenario(m, 'authorize_large', S.authorize(LARGE), o, sim.proc.pid);
+    await paired('patch_large', S.patch(LARGE), o, sim.proc.pid);
+    await paired('authorize_large', S.authorize(LARGE), o, sim.proc.pid);
     const mem = memoryMb(sim.proc.pid);
     m['scale.rss_mb'] = mem.rss;
     m['scale.peak_rss_mb'] = mem.peak;
@@ -200,11 +210,11 @@ async function oneRun(run: number): Promise<Metrics> {
       `  start-up ${m['scale.startup_ms']?.toFixed(0)} ms (snapshot parsed ${m['scale.parsed_ms']?.toFixed(0)} ms after spawn); RSS ${m['scale.rss_start_mb']?.toFixed(0)} MB after start, ${mem.rss.toFixed(0)} MB after load (peak ${mem.peak.toFixed(0)} MB)`,
     );
     await sim.stop();
-    await scenario(m, 'authorize_small_paired', S.authorize(SMALL), os, small.proc.pid);
+    await paired('authorize_small_paired', S.authorize(SMALL), os, small.proc.pid);
     await small.stop();
   }
 
-  if (want('scale')) await measureBare();
+  if (bares.length === 0) await measureBare();
   await bare.stop();
   Object.assign(m, median(bares));
 
