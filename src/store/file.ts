@@ -68,10 +68,6 @@ export class FileStore extends MemoryStore {
   }
 
   /**
-   * Parse the values start-up left as text, a slice per turn of the event loop (~5 ms: requests
-   * go on between slices), so the CPO's stream after a restart finds them parsed.
-   */
-  /**
    * Parse the snapshot's values after start-up, a small slice per turn of the event loop: done
    * within seconds even under load (a sync right after a restart), and never holding requests up
    * for more than a slice (~0.6 ms). A request parses what it reads first anyway.
