@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { changesBetween } from './changes.js';
 import { withChanges } from './memory.js';
 
-const replayed = (before: unknown, after: unknown) => withChanges(before, changesBetween(before, after) ?? [], 'test');
+const replayed = (before: unknown, after: unknown) => withChanges(before, changesBetween(before, after) ?? []);
 
 describe('changesBetween', () => {
   const evse = (uid: string, status = 'AVAILABLE') => ({ uid, status, connectors: [{ id: '1' }], last_updated: 'T0' });

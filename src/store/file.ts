@@ -302,7 +302,10 @@ export class FileStore extends MemoryStore {
   /**
    * Write the snapshot of memory as it is now and start a new log generation. The snapshot is
    * serialised synchronously, so it holds every write applied so far; the writes after it go
-   * to the new log, so nothing is lost if we crash in the middle.
+   * to the new log, so nothing is lost if we crash in the middle. Writes queued but not yet in
+   * the old log when it began go to the new log too, and are in the snapshot as well: replay
+   * repeats them, which sets what they set once more (MemoryState.apply skips a change that a
+   * later write in that log has made moot).
    */
   private compact(): Promise<void> {
     if (this.compacting) return this.compacting;
