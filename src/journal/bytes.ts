@@ -89,7 +89,7 @@ export class ChunkedStrings {
     this.used = 0;
   }
 
-  /** Bytes held outside the JS heap (for tests and the admin's view of memory). */
+  /** Bytes held outside the JS heap (tests check the bound with it). */
   get bytes(): number {
     let n = 0;
     for (const c of this.chunks.values()) n += c.buf.length;

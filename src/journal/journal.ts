@@ -198,12 +198,10 @@ export class Journal {
     };
   }
 
-  private idOf(slot: Slot): string {
-    return slot.entry ? slot.entry.id : (this.bytes.read(slot.raw as BytesRef, ID + 1, SHORT_FIELDS_BYTES)[ID] as string);
-  }
-
-  private pathOf(slot: Slot): string {
-    return slot.entry ? slot.entry.path : (this.bytes.read(slot.raw as BytesRef, PATH + 1, SHORT_FIELDS_BYTES)[PATH] as string);
+  /** The id or the path of an exchange, without decoding its bodies. */
+  private leading(slot: Slot, field: typeof ID | typeof PATH): string {
+    if (slot.entry) return field === ID ? slot.entry.id : slot.entry.path;
+    return this.bytes.read(slot.raw as BytesRef, field + 1, SHORT_FIELDS_BYTES)[field] as string;
   }
 
   /** Newest first, filtered. */
@@ -219,7 +217,7 @@ export class Journal {
       if (q.party && e.party !== q.party) continue;
       if (q.direction && e.direction !== q.direction) continue;
       if (q.protocol && e.protocol !== q.protocol) continue;
-      if (q.path && !this.pathOf(e).startsWith(q.path)) continue;
+      if (q.path && !this.leading(e, PATH).startsWith(q.path)) continue;
       if (total >= offset && entries.length < limit) entries.push(this.entryOf(e));
       total++;
     }
@@ -229,7 +227,7 @@ export class Journal {
   get(id: string): JournalEntry | undefined {
     for (let i = 0; i < this.count; i++) {
       const e = this.ring[i];
-      if (e && this.idOf(e) === id) return this.entryOf(e);
+      if (e && this.leading(e, ID) === id) return this.entryOf(e);
     }
     return undefined;
   }
