@@ -9,7 +9,7 @@ import { basename, dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import { MemoryStore, type Undo } from './memory.js';
-import { type LoadedSnapshot, parseSnapshot, RawJson, snapshotText } from './snapshot.js';
+import { type LoadedSnapshot, parseSnapshot, snapshotText } from './snapshot.js';
 import { type LoggedMutation, type Mutation, type StateDocument, StoreWriteError } from './store.js';
 
 interface Waiter {
@@ -83,9 +83,7 @@ export class FileStore extends MemoryStore {
 
   /** Values of the snapshot still kept as text (see snapshot.ts); 0 once all are parsed. */
   get unparsedValues(): number {
-    let n = 0;
-    for (const [, map] of this.state.collections()) for (const v of map.values()) if (v instanceof RawJson) n++;
-    return n;
+    return this.state.unparsedCount();
   }
 
   private logPath(generation: number): string {

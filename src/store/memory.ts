@@ -84,6 +84,13 @@ export class MemoryState {
     return this.unparsed !== null;
   }
 
+  /** How many values are still text (a full scan: for tests and diagnostics). */
+  unparsedCount(): number {
+    let n = 0;
+    for (const _ of this.rawValues()) n++;
+    return n;
+  }
+
   /** The maps as they are, RawJson included (for the snapshot writer, which copies those verbatim). */
   collections(): IterableIterator<[string, Map<string, unknown>]> {
     return this.maps.entries();
