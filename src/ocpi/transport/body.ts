@@ -26,7 +26,7 @@ export async function readText(c: Context, maxBytes: number): Promise<string> {
   const declared = c.req.header('content-length');
   if (declared !== undefined && Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
   const tooLarge = () => {
-    c.header('Connection', 'close'); // for answers not made from the error (OIOI's)
+    c.header('Connection', 'close'); // for answers not made from the error's headers (OIOI's, admin's)
     return payloadTooLarge(maxBytes, true);
   };
   const incoming = incomingOf(c);
