@@ -95,6 +95,28 @@ async function untilParsed(url: string): Promise<number> {
   }
 }
 
+/**
+ * The idle compaction after a load (it starts 1 s after the last write): how long it took, and the
+ * longest a request waited meanwhile (/health, one at a time; the server is otherwise idle, so
+ * any wait is the compaction's). null when none began within `withinMs`.
+ */
+async function compaction(url: string, withinMs = 5000): Promise<{ ms: number; longestWaitMs: number } | null> {
+  const started = performance.now();
+  let began: number | null = null;
+  let longest = 0;
+  for (;;) {
+    const sent = performance.now();
+    const health = (await (await fetch(`${url}/health`)).json()) as { compacting?: boolean };
+    const now = performance.now();
+    longest = Math.max(longest, now - sent);
+    if (health.compacting && began === null) began = sent;
+    if (!health.compacting && began !== null) return { ms: now - began, longestWaitMs: longest };
+    if (began === null && now - started > withinMs) return null;
+    if (now - started > 60_000) throw new Error('the compaction did not end within 60 s');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
 /** How many findings the simulator recorded, and the rule of the newest (the bench's requests should produce none). */
 async function findings(url: string): Promise<{ total: number; rule?: string }> {
   const res = await fetch(`${url}/admin/findings?limit=1`);
@@ -203,11 +225,21 @@ async function oneRun(run: number): Promise<Metrics> {
     const o = load(sim.proc.url, CPO_TOKEN);
     await paired('patch_large', S.patch(LARGE), o, sim.proc.pid);
     await paired('authorize_large', S.authorize(LARGE), o, sim.proc.pid);
-    const mem = memoryMb(sim.proc.pid);
-    m['scale.rss_mb'] = mem.rss;
-    m['scale.peak_rss_mb'] = mem.peak;
+    m['scale.rss_mb'] = memoryMb(sim.proc.pid).rss;
+    // The writes of the load (authorizations, status changes) make the store compact once idle.
+    const c = await compaction(sim.proc.url);
+    if (c) {
+      m['scale.compaction_ms'] = c.ms;
+      m['scale.compaction_wait_ms'] = c.longestWaitMs;
+    }
+    m['scale.peak_rss_mb'] = memoryMb(sim.proc.pid).peak;
     log(
-      `  start-up ${m['scale.startup_ms']?.toFixed(0)} ms (snapshot parsed ${m['scale.parsed_ms']?.toFixed(0)} ms after spawn); RSS ${m['scale.rss_start_mb']?.toFixed(0)} MB after start, ${mem.rss.toFixed(0)} MB after load (peak ${mem.peak.toFixed(0)} MB)`,
+      `  start-up ${m['scale.startup_ms']?.toFixed(0)} ms (snapshot parsed ${m['scale.parsed_ms']?.toFixed(0)} ms after spawn); RSS ${m['scale.rss_start_mb']?.toFixed(0)} MB after start, ${m['scale.rss_mb'].toFixed(0)} MB after load (peak ${m['scale.peak_rss_mb'].toFixed(0)} MB, compactions included)`,
+    );
+    log(
+      c
+        ? `  idle compaction after the load: ${c.ms.toFixed(0)} ms, longest /health wait meanwhile ${c.longestWaitMs.toFixed(1)} ms`
+        : '  (no compaction began within 5 s of the load)',
     );
     await sim.stop();
     await paired('authorize_small_paired', S.authorize(SMALL), os, small.proc.pid);

@@ -83,8 +83,9 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
   await seedFixtures(deps); // also applies FIXTURES, the team's own file
 
   const app = new Hono();
-  // `parsing`: the file store is still parsing its snapshot after start-up (it serves meanwhile).
-  app.get('/health', (c) => c.json({ status: 'ok', store: store.kind, parsing: store.parsing }));
+  // `parsing`: the file store is still parsing its snapshot after start-up; `compacting`: it is
+  // writing a new one. It serves meanwhile in both cases.
+  app.get('/health', (c) => c.json({ status: 'ok', store: store.kind, parsing: store.parsing, compacting: store.compacting }));
 
   const ocpi = buildOcpiRouter();
   app.use(`${OCPI_BASE}/*`, ocpiJournal(deps));

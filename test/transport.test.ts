@@ -152,7 +152,7 @@ describe('health and journal', () => {
   it('GET /health answers without authentication', async () => {
     const res = await sim.call('GET', '/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', store: 'memory', parsing: false });
+    expect(res.body).toEqual({ status: 'ok', store: 'memory', parsing: false, compacting: false });
   });
 
   it('journal: newest first, filters, bodies kept, Authorization redacted', async () => {

@@ -207,7 +207,7 @@ export function buildOpenApiDocument(src: OpenApiSources): Json {
     tags: ['Meta'],
     summary: 'Liveness',
     description:
-      '`{"status":"ok","store":"file"|"memory","parsing":boolean}`: the server answers as soon as it listens; `parsing` is true while the file store is still parsing the snapshot it loaded (each value is parsed when first read meanwhile).',
+      '`{"status":"ok","store":"file"|"memory","parsing":boolean,"compacting":boolean}`: the server answers as soon as it listens; `parsing` is true while the file store is still parsing the snapshot it loaded (each value is parsed when first read meanwhile), `compacting` while it writes a new snapshot (requests and writes go on meanwhile).',
     operationId: 'health',
     responses: { '200': { description: 'ok', content: jsonContent({}) } },
   }));

@@ -1,5 +1,5 @@
 // The durable store: replay, compaction, torn tails, group commit, disk failures.
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,31 @@ import { snapshotText } from './snapshot.js';
 import { put, del, StoreWriteError, update } from './store.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'emp-sim-store-'));
+
+/** The files of a store directory as a crash would leave them, copied elsewhere: the DB_FILE of the copy. */
+function copyOf(d: string): string {
+  const copy = dir();
+  for (const name of readdirSync(d)) if (!name.endsWith('.lock')) cpSync(join(d, name), join(copy, name));
+  return join(copy, 'db.json');
+}
+
+/** Hold the store's snapshot writes until released, as a slow disk would. */
+function holdSnapshotWrites(s: FileStore): () => void {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const adapter = (s as unknown as { db: { adapter: { write(data: unknown): Promise<void> } } }).db.adapter;
+  const write = adapter.write.bind(adapter);
+  adapter.write = async (data) => {
+    await gate;
+    return write(data);
+  };
+  return release;
+}
+
+/** Start a compaction now (the store starts them when idle, under load, and at close). */
+const compactNow = (s: FileStore) => (s as unknown as { compact(): Promise<void> }).compact();
 
 describe('FileStore', () => {
   it('replays acknowledged writes from the log without a clean close', async () => {
@@ -112,6 +137,65 @@ describe('FileStore', () => {
     await c.close();
   });
 
+  it('a compaction writes a frozen copy in chunks while writes go on: they are acknowledged before it ends, and a crash at any point keeps them', async () => {
+    const d = dir();
+    const file = join(d, 'db.json');
+    const s = await FileStore.open(file, { snapshotChunkChars: 512 });
+    for (let i = 0; i < 40; i++) await s.write([put('c', `k${i}`, { i, pad: 'x'.repeat(100) })]);
+    const release = holdSnapshotWrites(s);
+    const compaction = compactNow(s);
+    expect(s.compacting).toBe(true);
+    // The snapshot write is held (a slow disk): writes go to the new log meanwhile, durably.
+    await s.write([put('c', 'during', 1), del('c', 'k0')]);
+    expect(s.compacting).toBe(true);
+    expect(readdirSync(d)).toContain('db.json.log.1');
+    // A crash now (a copy of the files): the old logs still hold everything before the switch.
+    const crashed = await FileStore.open(copyOf(d));
+    expect(crashed.get('c', 'during')).toBe(1);
+    expect(crashed.has('c', 'k0')).toBe(false);
+    expect(crashed.size('c')).toBe(40);
+    release();
+    await compaction;
+    expect(s.lastSnapshotChunks).toBeGreaterThan(5); // 40 values of ~130 bytes in 512-char chunks
+    // The snapshot is the state at the switch: k0 still there, `during` in log 1 only.
+    const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+    expect(snapshot.log_generation).toBe(1);
+    expect(Object.keys(snapshot.collections.c)).toHaveLength(40);
+    expect(snapshot.collections.c.k0).toEqual({ i: 0, pad: 'x'.repeat(100) });
+    expect(snapshot.collections.c.during).toBeUndefined();
+    expect(readdirSync(d).filter((n) => n.includes('.log.') || n.endsWith('.tmp'))).toEqual(['db.json.log.1']);
+    const after = await FileStore.open(copyOf(d));
+    expect(after.snapshot()).toEqual(s.snapshot());
+    await s.close();
+  });
+
+  it('a batch the disk refuses while a compaction holds it gives that snapshot up: the disk never holds the refused write', async () => {
+    const d = dir();
+    const file = join(d, 'db.json');
+    const s = await FileStore.open(file);
+    await s.write([put('c', 'kept', 1)]);
+    const release = holdSnapshotWrites(s);
+    const refused = s.write([put('c', 'kept', 2), put('c', 'bad', 3)]); // applied now, logged at the next turn
+    const compaction = compactNow(s); // its frozen copy holds them
+    (s as unknown as { logFd: number }).logFd = openSync(`${file}.log.1`, 'r');
+    await expect(refused).rejects.toBeInstanceOf(StoreWriteError);
+    release();
+    await expect(compaction).rejects.toBeInstanceOf(StoreWriteError);
+    expect(
+      readdirSync(d)
+        .filter((n) => n.startsWith('db.json') && !n.endsWith('.lock'))
+        .sort(),
+    ).toEqual(['db.json.log.0', 'db.json.log.1']);
+    expect(readdirSync(d).some((n) => n.endsWith('.tmp'))).toBe(false);
+    const reopened = await FileStore.open(copyOf(d));
+    expect(reopened.get('c', 'kept')).toBe(1);
+    expect(reopened.has('c', 'bad')).toBe(false);
+    await s.write([put('c', 'after', 4)]); // the store goes on
+    await s.close();
+    const last = await FileStore.open(file);
+    expect(last.snapshot().collections.c).toEqual({ kept: 1, after: 4 });
+  });
+
   it('parses the snapshot after start-up in small slices, one per turn of the event loop, also while writes come', async () => {
     const file = join(dir(), 'db.json');
     const a = await FileStore.open(file);
@@ -186,8 +270,8 @@ describe('FileStore', () => {
     const file = join(dir(), 'db.json');
     const s = await FileStore.open(file);
     await s.write([put('c', 'kept', 1)]);
-    // Break the log handle under the store, as a vanished disk would.
-    await (s as unknown as { log: { close(): Promise<void> } }).log.close();
+    // Swap the log's fd for one that cannot be written, as a vanished disk would.
+    (s as unknown as { logFd: number }).logFd = openSync(`${file}.log.0`, 'r');
     const failing = s.write([put('c', 'kept', 2), put('c', 'new', 3)]);
     expect(s.get('c', 'kept')).toBe(2); // applied at once...
     await expect(failing).rejects.toBeInstanceOf(StoreWriteError);

@@ -3,13 +3,12 @@
 // per batch of concurrent writes (group commit), so an acknowledged write is on disk without
 // rewriting the snapshot. Start-up loads the snapshot and replays the logs it does not cover;
 // the snapshot is rewritten (compaction) when the log has grown and the store is idle, and at close.
-import { closeSync, fdatasync, constants as fsConstants, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { close, closeSync, fdatasync, constants as fsConstants, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { Low } from 'lowdb';
-import { TextFile } from 'lowdb/node';
 import { MemoryStore, type Undo } from './memory.js';
-import { type LoadedSnapshot, parseSnapshot, snapshotText } from './snapshot.js';
+import { SNAPSHOT_CHUNK_CHARS, SnapshotFile, type SnapshotToWrite } from './snapshot-file.js';
 import { type LoggedMutation, type Mutation, type StateDocument, StoreWriteError } from './store.js';
 
 interface Waiter {
@@ -29,13 +28,17 @@ export interface FileStoreOptions {
   /** Compact even under load once the log exceeds this (bounds replay time at start-up). */
   compactHardBytes?: number;
   idleMs?: number;
+  /** Snapshot text per write while compacting (see snapshot-file.ts); tests make it small. */
+  snapshotChunkChars?: number;
 }
 
 export class FileStore extends MemoryStore {
   override readonly kind = 'file' as const;
-  /** The snapshot's text (snapshot.ts): lowdb writes it atomically (temporary file + rename). */
-  private readonly db: Low<string>;
-  private log!: FileHandle;
+  /** The snapshot (snapshot.ts), read indexed and written streamed by lowdb with our adapter. */
+  private readonly db: Low<SnapshotToWrite | null>;
+  private readonly snapshotFile: SnapshotFile;
+  /** The log of the current generation: a plain fd, so a compaction can switch logs synchronously. */
+  private logFd = -1;
   private logGeneration = 0;
   /** Bytes of acknowledged (or being written) log lines: where the next batch goes. */
   private logBytes = 0;
@@ -43,7 +46,11 @@ export class FileStore extends MemoryStore {
   private logAllocated = 0;
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
-  private compacting: Promise<void> | null = null;
+  private compaction: Promise<void> | null = null;
+  /** Gives up the snapshot being written when a batch it holds fails (see failBatch). */
+  private compactionAbort: AbortController | null = null;
+  /** A replace() in progress: batches wait for it (its writes are relative to a state not yet on disk). */
+  private holding: Promise<void> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** A failed disk write left the log handle unusable: reopen it before the next batch. */
@@ -57,8 +64,15 @@ export class FileStore extends MemoryStore {
     opts: FileStoreOptions,
   ) {
     super();
-    this.opts = { compactAfterBytes: 4 << 20, compactHardBytes: 256 << 20, idleMs: 1000, ...opts };
-    this.db = new Low<string>(new TextFile(file), '');
+    this.opts = {
+      compactAfterBytes: 4 << 20,
+      compactHardBytes: 256 << 20,
+      idleMs: 1000,
+      snapshotChunkChars: SNAPSHOT_CHUNK_CHARS,
+      ...opts,
+    };
+    this.snapshotFile = new SnapshotFile(file, this.opts.snapshotChunkChars);
+    this.db = new Low<SnapshotToWrite | null>(this.snapshotFile, null);
   }
 
   static async open(file: string, opts: FileStoreOptions = {}): Promise<FileStore> {
@@ -81,6 +95,11 @@ export class FileStore extends MemoryStore {
     setImmediate(step);
   }
 
+  /** A compaction is writing the snapshot (requests are served, and writes logged, meanwhile). */
+  override get compacting(): boolean {
+    return this.compaction !== null;
+  }
+
   /** Values of the snapshot still kept as text (see snapshot.ts); 0 once all are parsed. */
   get unparsedValues(): number {
     return this.state.unparsedCount();
@@ -93,10 +112,10 @@ export class FileStore extends MemoryStore {
   private async load(): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
     await this.lock();
-    // Read directly rather than through lowdb's reader (one buffer decoded at once is about twice
-    // as fast) and indexed, not parsed (snapshot.ts): start-up stays well under a second per
-    // 30,000 locations. lowdb writes it.
-    const snapshot = readSnapshot(this.file);
+    // Indexed, not parsed (snapshot.ts): start-up stays well under a second per 30,000 locations.
+    await this.db.read();
+    const snapshot = this.db.data;
+    this.db.data = null;
     if (snapshot && snapshot.header.format !== undefined && snapshot.header.format !== 'plugsurfing-emp-sim/state') {
       throw new Error(`${this.file} is not a plugsurfing-emp-sim state file`);
     }
@@ -115,8 +134,8 @@ export class FileStore extends MemoryStore {
       lastGeneration = Math.max(lastGeneration, generation);
     }
     this.logGeneration = lastGeneration;
-    this.log = await openLog(this.logPath(this.logGeneration));
-    this.logBytes = (await this.log.stat()).size; // replay cut any zeros written ahead
+    this.logFd = openLog(this.logPath(this.logGeneration));
+    this.logBytes = fstatSync(this.logFd).size; // replay cut any zeros written ahead
     this.logAllocated = this.logBytes;
   }
 
@@ -203,26 +222,27 @@ export class FileStore extends MemoryStore {
     await new Promise((r) => setImmediate(r));
     try {
       while (this.queue.length > 0) {
-        // A failed compaction changed nothing on disk (see compact): the batch still goes to the log.
-        if (this.compacting) await this.compacting.catch(() => {});
+        // A compaction does not hold batches up (it writes a frozen copy while they go to the new
+        // log); a replace() does, until its new state is on disk or has been taken back.
+        if (this.holding) await this.holding.catch(() => {});
         const batch = this.queue;
         this.queue = [];
         const data = Buffer.from(batch.map((p) => p.chunk).join(''));
         try {
-          if (this.logBroken) await this.reopenLog();
+          if (this.logBroken) this.reopenLog();
           this.makeRoom(data.length);
           this.writeFully(data);
-          await datasync(this.log.fd);
+          await datasync(this.logFd);
           this.logBytes += data.length;
         } catch (err) {
-          await this.failBatch(batch, err);
+          this.failBatch(batch, err);
           continue;
         }
         this.stats.batches++;
         this.stats.writes += batch.length;
         for (const p of batch) p.waiter.resolve();
         // A compaction that fails (disk full) is tried again later; the log stays complete.
-        if (this.logBytes > this.opts.compactHardBytes) await this.compact().catch(() => {});
+        if (this.logBytes > this.opts.compactHardBytes) this.compact().catch(() => {});
       }
     } finally {
       this.flushing = null;
@@ -237,7 +257,7 @@ export class FileStore extends MemoryStore {
    */
   private writeFully(data: Buffer): void {
     let written = 0;
-    while (written < data.length) written += writeSync(this.log.fd, data, written, data.length - written, this.logBytes + written);
+    while (written < data.length) written += writeSync(this.logFd, data, written, data.length - written, this.logBytes + written);
   }
 
   /**
@@ -255,7 +275,7 @@ export class FileStore extends MemoryStore {
     try {
       while (this.logAllocated < target) {
         const n = Math.min(ZEROS.length, target - this.logAllocated);
-        this.logAllocated += writeSync(this.log.fd, ZEROS, 0, n, this.logAllocated);
+        this.logAllocated += writeSync(this.logFd, ZEROS, 0, n, this.logAllocated);
       }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
@@ -265,9 +285,10 @@ export class FileStore extends MemoryStore {
   /**
    * The disk refused the batch: undo it and everything queued after it (those writes were
    * applied in memory on top of it and are not durable either), cut the log back to its last
-   * durable byte, and reject them all. The next write tries the disk again.
+   * durable byte, and reject them all. The next write tries the disk again. A snapshot being
+   * written may hold them (they were applied before it froze the state): it is given up.
    */
-  private async failBatch(batch: Pending[], err: unknown): Promise<void> {
+  private failBatch(batch: Pending[], err: unknown): void {
     const later = this.queue;
     this.queue = [];
     const all = [...batch, ...later];
@@ -276,14 +297,15 @@ export class FileStore extends MemoryStore {
     this.logBroken = true;
     const reason = err instanceof Error ? err.message : String(err);
     const error = new StoreWriteError(`the simulator could not write its store (${reason}); nothing was changed`, err);
+    this.compactionAbort?.abort(error);
     for (const p of all) p.waiter.reject(error);
   }
 
-  /** After a failure: a fresh handle, and the log cut back to its last durable byte. */
-  private async reopenLog(): Promise<void> {
-    await this.log.close().catch(() => {});
-    this.log = await openLog(this.logPath(this.logGeneration));
-    await this.log.truncate(this.logBytes);
+  /** After a failure: a fresh fd, and the log cut back to its last durable byte. */
+  private reopenLog(): void {
+    closeQuietly(this.logFd);
+    this.logFd = openLog(this.logPath(this.logGeneration));
+    ftruncateSync(this.logFd, this.logBytes);
     this.logAllocated = this.logBytes;
     this.logBroken = false;
   }
@@ -298,39 +320,58 @@ export class FileStore extends MemoryStore {
   }
 
   /**
-   * Write the snapshot of memory as it is now and start a new log generation. The snapshot is
-   * serialised synchronously, so it holds every write applied so far; the writes after it go
-   * to the new log, so nothing is lost if we crash in the middle. Writes queued but not yet in
-   * the old log when it began go to the new log too, and are in the snapshot as well: replay
-   * repeats them, which sets what they set once more (MemoryState.apply skips a change that a
-   * later write in that log has made moot).
+   * Write the snapshot of memory as it is now and start a new log generation. Both happen at the
+   * same instant, synchronously: the state is frozen (a copy of the maps; stored values are
+   * immutable, so they are shared) and later writes go to the new log, while the snapshot is
+   * written in chunks with requests served in between (snapshot-file.ts). Nothing is lost if we
+   * crash in the middle: the old snapshot and every log stay until the new snapshot is renamed
+   * into place. Writes queued but not yet in the old log at that instant go to the new log too,
+   * and are in the snapshot as well: replay repeats them, which sets what they set once more
+   * (MemoryState.apply skips a change that a later write in that log has made moot).
    */
   private compact(): Promise<void> {
-    if (this.compacting) return this.compacting;
-    this.compacting = (async () => {
-      this.stats.compactions++;
-      const nextGeneration = this.logGeneration + 1;
-      const previous = this.logGeneration;
-      const oldLog = this.log;
-      this.log = await openLog(this.logPath(nextGeneration));
-      this.logGeneration = nextGeneration;
-      this.logBytes = 0;
-      this.logAllocated = 0;
+    if (this.compaction) return this.compaction;
+    this.stats.compactions++;
+    const previous = this.logGeneration;
+    const nextGeneration = previous + 1;
+    let oldFd: number;
+    try {
+      // A batch the disk refused may have left bytes at the log's end: cut them first, as the
+      // next batch would have (this log stays if the compaction fails).
+      if (this.logBroken) this.reopenLog();
+      const fd = openLog(this.logPath(nextGeneration));
+      oldFd = this.logFd;
+      this.logFd = fd;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.logGeneration = nextGeneration;
+    this.logBytes = 0;
+    this.logAllocated = 0;
+    this.logBroken = false;
+    const abort = new AbortController();
+    this.compactionAbort = abort;
+    const frozen: SnapshotToWrite = { header: { log_generation: nextGeneration }, collections: this.state.frozen(), signal: abort.signal };
+    this.compaction = (async () => {
       try {
-        this.db.data = snapshotText(this.state.collections(), nextGeneration);
+        this.db.data = frozen;
         await this.db.write();
-        this.db.data = ''; // tens of MB: not kept
-        fsyncPath(this.file);
-        fsyncPath(dirname(this.file));
       } finally {
+        this.db.data = null;
         // On failure the old snapshot and every log generation stay: a restart replays them all.
-        await oldLog.close().catch(() => {});
+        closeQuietly(oldFd);
       }
       for (const g of await this.logGenerations()) if (g <= previous) await rm(this.logPath(g), { force: true });
     })().finally(() => {
-      this.compacting = null;
+      this.compaction = null;
+      this.compactionAbort = null;
     });
-    return this.compacting;
+    return this.compaction;
+  }
+
+  /** Chunks the last snapshot was written in (each a turn of the event loop). */
+  get lastSnapshotChunks(): number {
+    return this.snapshotFile.lastChunks;
   }
 
   override async replace(doc: StateDocument): Promise<void> {
@@ -338,12 +379,14 @@ export class FileStore extends MemoryStore {
     const previous = this.state.toDocument();
     this.state.load(doc);
     this.generation++;
+    const compaction = this.compact();
+    this.holding = compaction;
     try {
-      await this.compact();
+      await compaction;
     } catch (err) {
       // The new state never reached the disk: back to what the disk holds, and refuse the writes
-      // made on top of the new state meanwhile (not in the log yet: flushLoop waits on the same
-      // compaction and resumes after this handler, which registered first).
+      // made on top of the new state meanwhile (not in the log yet: flushLoop waits on `holding`
+      // and resumes after this handler, which registered first).
       const reason = err instanceof Error ? err.message : String(err);
       const error = new StoreWriteError(`the simulator could not write its store (${reason}); nothing was changed`, err);
       const queued = this.queue;
@@ -353,6 +396,8 @@ export class FileStore extends MemoryStore {
       this.generation++;
       this.stats.failures++;
       throw error;
+    } finally {
+      this.holding = null;
     }
   }
 
@@ -362,7 +407,7 @@ export class FileStore extends MemoryStore {
       await this.flushing;
     }
     // Acknowledged writes are durable in the log whether or not a compaction succeeds.
-    if (this.compacting) await this.compacting.catch(() => {});
+    if (this.compaction) await this.compaction.catch(() => {});
   }
 
   override async close(): Promise<void> {
@@ -371,7 +416,7 @@ export class FileStore extends MemoryStore {
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.logBytes > 0) await this.compact();
-    await this.log.close();
+    closeSync(this.logFd);
     await rm(`${this.file}.lock`, { force: true });
   }
 }
@@ -383,19 +428,13 @@ const PREALLOCATE_MAX = 1 << 20;
 const ZEROS = Buffer.alloc(64 << 10);
 
 /** Read-write, created if missing, NOT append: batches are written at their offset (see makeRoom). */
-function openLog(path: string): Promise<FileHandle> {
-  return open(path, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o644);
+function openLog(path: string): number {
+  return openSync(path, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o644);
 }
 
-function readSnapshot(file: string): LoadedSnapshot | null {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  return parseSnapshot(bytes);
+/** Closed off the main thread; an fd already broken is of no use anyway. */
+function closeQuietly(fd: number): void {
+  close(fd, () => {});
 }
 
 /** fdatasync with the callback API: one thread-pool hop, no FileHandle promise machinery. */
@@ -409,18 +448,6 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function fsyncPath(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Directories cannot be fsynced on every platform; the rename is still atomic.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -91,9 +91,15 @@ export class MemoryState {
     return n;
   }
 
-  /** The maps as they are, RawJson included (for the snapshot writer, which copies those verbatim). */
-  collections(): IterableIterator<[string, Map<string, unknown>]> {
-    return this.maps.entries();
+  /**
+   * The maps as they are now, for a snapshot written while writes go on: the maps are copied,
+   * their values shared (stored values are never changed in place, only replaced). Values still
+   * RawJson stay so: the snapshot writer copies their text verbatim.
+   */
+  frozen(): Map<string, Map<string, unknown>> {
+    const copy = new Map<string, Map<string, unknown>>();
+    for (const [name, map] of this.maps) copy.set(name, new Map(map));
+    return copy;
   }
 
   /** Apply mutations (or, replaying a log, their logged form) and return what undoes them (in reverse order). */
@@ -167,6 +173,9 @@ export class MemoryStore implements Store {
 
   get parsing(): boolean {
     return this.state.parsing;
+  }
+  get compacting(): boolean {
+    return false;
   }
 
   get<T>(collection: string, key: string): T | undefined {

@@ -49,22 +49,29 @@ const HEAD = '{"format":"plugsurfing-emp-sim/state","version":1,"log_generation"
 
 /** The snapshot text of `collections` (values as they are, RawJson written back verbatim). */
 export function snapshotText(collections: Iterable<[string, Map<string, unknown>]>, logGeneration: number): string {
-  const parts: string[] = [`${HEAD}${logGeneration},"collections":{\n`];
+  return [...snapshotPieces(collections, logGeneration)].join('');
+}
+
+/**
+ * The same text in pieces, one per stored value (and one per structure line): a writer streams
+ * them out without ever holding the whole text (snapshot-file.ts).
+ */
+export function* snapshotPieces(collections: Iterable<[string, Map<string, unknown>]>, logGeneration: number): Generator<string> {
+  yield `${HEAD}${logGeneration},"collections":{\n`;
   let firstCollection = true;
   for (const [name, map] of collections) {
-    parts.push(`${firstCollection ? '' : ','}${JSON.stringify(name)}:{\n`);
+    yield `${firstCollection ? '' : ','}${JSON.stringify(name)}:{\n`;
     firstCollection = false;
     let first = true;
     for (const [key, value] of map) {
       const text = value instanceof RawJson ? value.text : JSON.stringify(value);
       if (text === undefined) continue; // JSON has no undefined: as JSON.stringify of the object would
-      parts.push(`${first ? '' : ','}${JSON.stringify(key)}:${text}\n`);
+      yield `${first ? '' : ','}${JSON.stringify(key)}:${text}\n`;
       first = false;
     }
-    parts.push('}\n');
+    yield '}\n';
   }
-  parts.push('}}\n');
-  return parts.join('');
+  yield '}}\n';
 }
 
 /**

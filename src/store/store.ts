@@ -32,6 +32,8 @@ export interface Store {
   readonly generation: number;
   /** True while values of the snapshot loaded at start are still text, parsed after start-up (file store). */
   readonly parsing: boolean;
+  /** True while the file store writes a new snapshot (compaction); requests and writes go on meanwhile. */
+  readonly compacting: boolean;
   get<T>(collection: string, key: string): T | undefined;
   has(collection: string, key: string): boolean;
   /** Values in insertion order (a replaced value keeps its place: stable pagination). */
