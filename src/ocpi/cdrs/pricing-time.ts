@@ -15,15 +15,7 @@ export interface LocalInstant {
   weekday: DayOfWeek;
 }
 
-const WEEKDAYS: readonly DayOfWeek[] = [
-  'SUNDAY',
-  'MONDAY',
-  'TUESDAY',
-  'WEDNESDAY',
-  'THURSDAY',
-  'FRIDAY',
-  'SATURDAY',
-];
+const WEEKDAYS: readonly DayOfWeek[] = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
 
 const MS_PER_DAY = 86_400_000;
 
@@ -69,17 +61,25 @@ interface WallFields {
 
 /** Wall-clock fields of a whole-second instant. */
 function wallFields(wholeSecondMs: number, timeZone: string): WallFields {
-  if (timeZone === 'UTC') {
-    const d = new Date(wholeSecondMs);
-    return {
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-      hour: d.getUTCHours(),
-      minute: d.getUTCMinutes(),
-      second: d.getUTCSeconds(),
-    };
-  }
+  if (timeZone === 'UTC') return utcFields(wholeSecondMs);
+  const offset = quarterHourOffset(wholeSecondMs, timeZone);
+  return offset === undefined ? zoneFields(wholeSecondMs, timeZone) : utcFields(wholeSecondMs + offset);
+}
+
+function utcFields(ms: number): WallFields {
+  const d = new Date(ms);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
+}
+
+/** The zone's wall clock from Intl (several us per call: a CDR needs dozens). */
+function zoneFields(wholeSecondMs: number, timeZone: string): WallFields {
   const out: WallFields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const part of formatter(timeZone).formatToParts(wholeSecondMs)) {
     if (part.type in out) out[part.type as keyof WallFields] = Number(part.value);
@@ -87,11 +87,43 @@ function wallFields(wholeSecondMs: number, timeZone: string): WallFields {
   return out;
 }
 
+const QUARTER_HOUR_MS = 900_000;
+/** Per zone, per quarter hour (its start in epoch ms): the zone's offset then, or NaN when it changes inside. */
+const quarterOffsets = new Map<string, Map<number, number>>();
+
+/**
+ * The zone's offset throughout the quarter hour of `ms`. Every offset change of today's zones
+ * falls on a quarter hour, so one Intl call per quarter hour serves all instants in it; the
+ * offset is checked at both ends, and a quarter hour with a change inside (old local mean time
+ * offsets have seconds) is answered per instant (undefined here).
+ */
+function quarterHourOffset(ms: number, timeZone: string): number | undefined {
+  let zone = quarterOffsets.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    quarterOffsets.set(timeZone, zone);
+  }
+  const start = Math.floor(ms / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+  let offset = zone.get(start);
+  if (offset === undefined) {
+    const atStart = exactOffset(start, timeZone);
+    offset = atStart === exactOffset(start + QUARTER_HOUR_MS - 1000, timeZone) ? atStart : Number.NaN;
+    if (zone.size >= 10_000) zone.clear(); // bounded: CDRs span days, not years
+    zone.set(start, offset);
+  }
+  return Number.isNaN(offset) ? undefined : offset;
+}
+
+function exactOffset(wholeSecondMs: number, timeZone: string): number {
+  const f = zoneFields(wholeSecondMs, timeZone);
+  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - wholeSecondMs;
+}
+
 /** Offset of the zone at an instant, in ms (local = utc + offset). */
 function offsetAt(ms: number, timeZone: string): number {
+  if (timeZone === 'UTC') return 0;
   const whole = Math.floor(ms / 1000) * 1000;
-  const f = wallFields(whole, timeZone);
-  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - whole;
+  return quarterHourOffset(whole, timeZone) ?? exactOffset(whole, timeZone);
 }
 
 /** The wall clock of `ms` (epoch ms, may be fractional) in `timeZone`. */
@@ -117,12 +149,7 @@ function fromLocal(dayUtcMs: number, secondOfDay: number, timeZone: string): num
  * All instants strictly inside (fromMs, toMs) at which the wall clock of `timeZone` shows one of
  * `secondsOfDay` (e.g. 0 for midnight, 28800 for 08:00).
  */
-export function wallClockCrossings(
-  fromMs: number,
-  toMs: number,
-  secondsOfDay: ReadonlySet<number>,
-  timeZone: string,
-): number[] {
+export function wallClockCrossings(fromMs: number, toMs: number, secondsOfDay: ReadonlySet<number>, timeZone: string): number[] {
   if (!(toMs > fromMs) || secondsOfDay.size === 0) return [];
   const first = toLocal(fromMs, timeZone).date;
   const last = toLocal(toMs, timeZone).date;
