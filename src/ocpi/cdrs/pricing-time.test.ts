@@ -2,33 +2,14 @@
 // DST changes (also Lord Howe's 30-minute one), in zones with quarter-hour offsets, and in years
 // whose offsets had seconds (local mean time), where the per-quarter-hour cache must stand aside.
 import { describe, expect, it } from 'vitest';
-import { toLocal, wallClockCrossings } from './pricing-time.js';
+import { formatter, toLocal, wallClockCrossings } from './pricing-time.js';
 
 const WEEKDAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const formatterOf = (timeZone: string) => {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-};
-
-/** What toLocal must say, straight from Intl.formatToParts. */
+/** What toLocal must say, straight from Intl.formatToParts (no offset cache). */
 function reference(ms: number, timeZone: string) {
   const whole = Math.floor(ms / 1000) * 1000;
-  const parts = formatterOf(timeZone).formatToParts(whole);
+  const parts = formatter(timeZone).formatToParts(whole);
   const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const [y, mo, d] = [n('year'), n('month'), n('day')];
   return {

@@ -22,7 +22,8 @@ const MS_PER_DAY = 86_400_000;
 // Formatters are costly to build; caching them keeps results identical, so purity holds.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
+/** The zone's wall clock in numeric parts (24 h); one formatter per zone. */
+export function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
