@@ -301,11 +301,20 @@ export class FileStore extends MemoryStore {
     for (const p of all) p.waiter.reject(error);
   }
 
-  /** After a failure: a fresh fd, and the log cut back to its last durable byte. */
+  /**
+   * After a failure: a fresh fd, and the log cut back to its last durable byte. The old fd is
+   * closed only once the new one is open (a number closed twice could be another file's by then).
+   */
   private reopenLog(): void {
+    const fd = openLog(this.logPath(this.logGeneration));
+    try {
+      ftruncateSync(fd, this.logBytes);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
     closeQuietly(this.logFd);
-    this.logFd = openLog(this.logPath(this.logGeneration));
-    ftruncateSync(this.logFd, this.logBytes);
+    this.logFd = fd;
     this.logAllocated = this.logBytes;
     this.logBroken = false;
   }
