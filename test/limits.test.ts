@@ -57,18 +57,28 @@ describe('body size (BODY_LIMIT; the admin API: 16 MiB)', () => {
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
+    // Cut short while the client was still sending: the rest is not read, so the connection ends.
+    expect(streamed.headers.get('connection')).toBe('close');
     const exact = JSON.stringify(location('L1'));
     const padded = exact + ' '.repeat(BODY_LIMIT - exact.length);
     expect((await sim.call('PUT', `${LOC}/NL/TNM/L1`, { token, body: padded, headers: json })).status).toBe(201);
   });
 
-  it('OIOI: 413 with its error body', async () => {
-    const res = await sim.call('POST', '/api/v4/request', {
-      body: JSON.stringify(stationPost(station('s', { name: 'x'.repeat(BODY_LIMIT) }))),
-      headers: { ...json, Authorization: 'key=oioi-sim-key-cpo-1' },
-    });
+  it('OIOI: 413 with its error body, declared or chunked', async () => {
+    const body = JSON.stringify(stationPost(station('s', { name: 'x'.repeat(BODY_LIMIT) })));
+    const headers = { ...json, Authorization: 'key=oioi-sim-key-cpo-1' };
+    const res = await sim.call('POST', '/api/v4/request', { body, headers });
     expect(res.status).toBe(413);
     expect(res.body.error).toMatch(new RegExp(`limit of ${BODY_LIMIT} bytes`));
+    const streamed = await fetch(`${sim.url}/api/v4/request`, {
+      method: 'POST',
+      headers,
+      body: chunked(body),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(streamed.headers.get('connection')).toBe('close');
+    expect(((await streamed.json()) as any).error).toMatch(new RegExp(`limit of ${BODY_LIMIT} bytes`));
   });
 
   it('admin API: 413 beyond 16 MiB, chunked', async () => {
@@ -79,6 +89,7 @@ describe('body size (BODY_LIMIT; the admin API: 16 MiB)', () => {
       duplex: 'half',
     } as RequestInit);
     expect(res.status).toBe(413);
+    expect(res.headers.get('connection')).toBe('close');
     expect(((await res.json()) as any).error.message).toMatch(/exceeds the limit of 16777216 bytes/);
   });
 });

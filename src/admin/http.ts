@@ -11,6 +11,8 @@ export class AdminError extends Error {
     readonly status: number,
     message: string,
     readonly issues?: Issue[],
+    /** Sent with the answer (e.g. `Connection: close` after a body cut short). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AdminError';
@@ -23,7 +25,7 @@ export function adminErrorBody(status: number, message: string, issues?: Issue[]
 
 /** Turn any error into the admin JSON error answer. */
 export function sendAdminError(c: Context, err: unknown): Response {
-  if (err instanceof AdminError) return c.json(adminErrorBody(err.status, err.message, err.issues), err.status as 400);
+  if (err instanceof AdminError) return c.json(adminErrorBody(err.status, err.message, err.issues), err.status as 400, err.headers);
   if (err instanceof OcpiError) {
     // An OCPI-level failure of an admin action (e.g. a handshake with a CPO that failed).
     const status = err.http && err.http >= 400 ? err.http : 502;
@@ -43,7 +45,7 @@ export async function adminBody<S extends z.ZodType>(c: Context, schema: S): Pro
     json = (await readJsonBody(c, { maxBytes: MAX_ADMIN_BODY, maxDepth: 64 })).json;
   } catch (err) {
     const status = err instanceof OcpiError && err.http ? err.http : 400;
-    throw new AdminError(status, err instanceof Error ? err.message : 'invalid body');
+    throw new AdminError(status, err instanceof Error ? err.message : 'invalid body', undefined, err instanceof OcpiError ? err.headers : undefined);
   }
   const result = schema.safeParse(json ?? {});
   if (!result.success) {

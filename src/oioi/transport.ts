@@ -67,7 +67,7 @@ export function sendOioiError(c: Context, deps: Deps, version: OioiVersion, err:
     // From the shared body reader: too large (413) stays; anything else is a bad format.
     const status = err.http === 413 ? 413 : 400;
     const e = new OioiError(RESULT.invalidFormat, err.message, { v3Status: status, v4Status: status, field: '(body)' });
-    return send(c, status, e.body(version));
+    return send(c, status, e.body(version), err.headers);
   }
   if (err instanceof Error && err.name === 'StoreWriteError') {
     // request.rst: 5xx means "retry later with back-off, honouring Retry-After".

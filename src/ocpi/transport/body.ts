@@ -25,10 +25,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export async function readText(c: Context, maxBytes: number): Promise<string> {
   const declared = c.req.header('content-length');
   if (declared !== undefined && Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
-  const tooLarge = () => {
-    c.header('Connection', 'close'); // for answers not made from the error's headers (OIOI's, admin's)
-    return payloadTooLarge(maxBytes, true);
-  };
+  const tooLarge = () => payloadTooLarge(maxBytes, true);
   const incoming = incomingOf(c);
   const bytes = incoming ? await readIncoming(incoming, maxBytes, tooLarge) : await readLimited(c.req.raw.body, maxBytes, tooLarge);
   try {
