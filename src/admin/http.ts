@@ -44,8 +44,8 @@ export async function adminBody<S extends z.ZodType>(c: Context, schema: S): Pro
   try {
     json = (await readJsonBody(c, { maxBytes: MAX_ADMIN_BODY, maxDepth: 64 })).json;
   } catch (err) {
-    const status = err instanceof OcpiError && err.http ? err.http : 400;
-    throw new AdminError(status, err instanceof Error ? err.message : 'invalid body', undefined, err instanceof OcpiError ? err.headers : undefined);
+    if (!(err instanceof OcpiError)) throw new AdminError(400, err instanceof Error ? err.message : 'invalid body');
+    throw new AdminError(err.http ?? 400, err.message, undefined, err.headers);
   }
   const result = schema.safeParse(json ?? {});
   if (!result.success) {
