@@ -86,7 +86,8 @@ function readDisk(file: string) {
     .sort((a, b) => a - b);
   for (const g of generations) {
     // The log ends in the zeros the store writes ahead (src/store/file.ts makeRoom).
-    for (const line of readFileSync(`${file}.log.${g}`, 'utf8').split('\n')) if (line && !line.startsWith('\0')) state.apply(JSON.parse(line));
+    for (const line of readFileSync(`${file}.log.${g}`, 'utf8').split('\n'))
+      if (line && !line.startsWith('\0')) state.replay(JSON.parse(line));
   }
   return state.toDocument();
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { changesBetween } from './changes.js';
-import { withChanges } from './memory.js';
+import { setChanges } from './memory.js';
 
-const replayed = (before: unknown, after: unknown) => withChanges(before, changesBetween(before, after) ?? []);
+// On a copy: replay sets the changes in place.
+const replayed = (before: unknown, after: unknown) => setChanges(structuredClone(before), changesBetween(before, after) ?? []);
 
 describe('changesBetween', () => {
   const evse = (uid: string, status = 'AVAILABLE') => ({ uid, status, connectors: [{ id: '1' }], last_updated: 'T0' });
@@ -40,5 +41,31 @@ describe('changesBetween', () => {
   it('is not for values that are not objects', () => {
     expect(changesBetween(1, 2)).toBeUndefined();
     expect(changesBetween([1], [2])).toBeUndefined();
+  });
+});
+
+describe('setChanges (log replay)', () => {
+  it('sets in place; a change whose path is gone is skipped whole; a root change replaces the value', () => {
+    const value = { location: { id: 'L', evses: [{ uid: 'E1', status: 'AVAILABLE' }] } };
+    const out = setChanges(value, [
+      { path: ['location', 'evses', 0, 'status'], value: 'CHARGING' },
+      { path: ['location', 'evses', 1, 'status'], value: 'BLOCKED' }, // no evses[1] any more
+      { path: ['location', 'gone', 'name'], value: 'x' }, // no `gone`: nothing is created on the way
+      { path: ['location', 'floor'], value: '2' }, // a new key, last
+    ]);
+    expect(out).toBe(value);
+    expect(JSON.stringify(value)).toBe('{"location":{"id":"L","evses":[{"uid":"E1","status":"CHARGING"}],"floor":"2"}}');
+    expect(setChanges(value, [{ path: [], value: { id: 'new' } }])).toEqual({ id: 'new' });
+  });
+
+  it('never follows or sets __proto__ (a log is a file anybody could edit)', () => {
+    const value = { location: { id: 'L' } };
+    setChanges(value, [
+      { path: ['__proto__', 'polluted'], value: true },
+      { path: ['location', '__proto__'], value: { polluted: true } },
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(value.location)).toBe(Object.prototype);
+    expect(JSON.stringify(value)).toBe('{"location":{"id":"L"}}');
   });
 });

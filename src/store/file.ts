@@ -186,7 +186,7 @@ export class FileStore extends MemoryStore {
       } catch {
         break;
       }
-      this.state.apply(mutations);
+      this.state.replay(mutations);
       offset = end + 1;
     }
     const goodBytes = Buffer.byteLength(text.slice(0, offset));
