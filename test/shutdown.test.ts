@@ -5,30 +5,19 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type SimProcess, spawnSim } from './helpers/process.js';
-import { startSim, type TestSim } from './helpers/sim.js';
-import { LocationLoad, prepareDb } from './hostile/load.js';
+import { expect, it } from 'vitest';
+import { spawnSim } from './helpers/process.js';
+import { LocationLoad, loadHarness, prepareDb } from './hostile/load.js';
 
-let reference: TestSim;
-let refToken: string;
-let live: SimProcess | undefined;
-beforeAll(async () => {
-  reference = await startSim();
-  refToken = (await reference.addParty('NL', 'TNM')).token;
-});
-afterAll(async () => {
-  if (live && live.child.exitCode === null && live.child.signalCode === null) await live.kill('SIGKILL');
-  await reference.stop();
-});
+const harness = loadHarness();
 
 it('SIGTERM under a write load: exit code 0, every acknowledged write present after the restart', async () => {
   const db = join(mkdtempSync(join(tmpdir(), 'emp-sim-shutdown-')), 'db.json');
   const token = (await prepareDb(db, [['NL', 'TNM']]))['NL*TNM'] as string;
-  const load = new LocationLoad(7, { url: reference.url, token: refToken }, 8, 2);
+  const load = new LocationLoad(7, harness.reference, 8, 2);
 
   const sim = await spawnSim({ DB_FILE: db });
-  live = sim;
+  harness.live = sim;
   let exited: Promise<number | null> | undefined;
   const started = performance.now();
   await load.run(sim.url, token, 0, (acks) => {
@@ -42,7 +31,7 @@ it('SIGTERM under a write load: exit code 0, every acknowledged write present af
   expect(sim.output()).not.toMatch(/shutdown failed|unhandled/i);
 
   const again = await spawnSim({ DB_FILE: db });
-  live = again;
+  harness.live = again;
   await load.verify(again.url);
   expect(await again.kill('SIGTERM')).toBe(0);
   console.log(

@@ -7,37 +7,25 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type SimProcess, spawnSim } from '../helpers/process.js';
-import { startSim, type TestSim } from '../helpers/sim.js';
-import { LocationLoad, prepareDb } from './load.js';
+import { expect, it } from 'vitest';
+import { spawnSim } from '../helpers/process.js';
+import { LocationLoad, loadHarness, prepareDb } from './load.js';
 import { Rng } from './rng.js';
 
 const SEED = Number(process.env.CRASH_SEED ?? 20260116);
 const ROUNDS = 4;
 
-let reference: TestSim;
-let refToken: string;
-/** The simulator process of the current round, killed if the test ends early. */
-let live: SimProcess | undefined;
-beforeAll(async () => {
-  reference = await startSim();
-  refToken = (await reference.addParty('NL', 'TNM')).token;
-});
-afterAll(async () => {
-  if (live && live.child.exitCode === null && live.child.signalCode === null) await live.kill('SIGKILL');
-  await reference.stop();
-});
+const harness = loadHarness();
 
 it(`SIGKILL at ${ROUNDS} seeded moments under a concurrent Location PUT/PATCH load loses no acknowledged write (seed ${SEED})`, async () => {
   const db = join(mkdtempSync(join(tmpdir(), 'emp-sim-crash-load-')), 'db.json');
   const token = (await prepareDb(db, [['NL', 'TNM']]))['NL*TNM'] as string;
   const rng = new Rng(SEED);
-  const load = new LocationLoad(SEED, { url: reference.url, token: refToken }, 8, 2);
+  const load = new LocationLoad(SEED, harness.reference, 8, 2);
 
   for (let round = 0; round <= ROUNDS; round++) {
     const sim = await spawnSim({ DB_FILE: db });
-    live = sim;
+    harness.live = sim;
     await load.verify(sim.url); // the file store loaded: every acknowledged write of the rounds before is there
     if (round === ROUNDS) {
       expect(await sim.kill('SIGTERM')).toBe(0); // the last start only checks, then stops cleanly

@@ -2,6 +2,9 @@
 // shutdown, disk-full and concurrency tests: seeded operations, each acknowledged or not, and a
 // way to prepare a DB_FILE with registered parties before a simulator process starts on it.
 import { isDeepStrictEqual } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
+import type { SimProcess } from '../helpers/process.js';
+import { startSim, type TestSim } from '../helpers/sim.js';
 import { connector, evse, location } from '../locations-fixtures.js';
 import { FileStore } from '../../src/store/file.js';
 import { put } from '../../src/store/store.js';
@@ -9,6 +12,27 @@ import { newToken, partyKey, registeredParty } from '../../src/ocpi/parties.js';
 import { Rng } from './rng.js';
 
 export const LOC = '/ocpi/2.1.1/locations';
+
+/**
+ * For a test file that kills or stops a simulator process under a LocationLoad: the reference
+ * simulator (in process, party NL*TNM) the load mirrors its acknowledged writes to, and `live`,
+ * the process under test, SIGKILLed if the test ends early. Registers the file's hooks.
+ */
+export function loadHarness(): { reference: { url: string; token: string }; live: SimProcess | undefined } {
+  const harness = { reference: { url: '', token: '' }, live: undefined as SimProcess | undefined };
+  let sim: TestSim;
+  beforeAll(async () => {
+    sim = await startSim();
+    harness.reference.url = sim.url;
+    harness.reference.token = (await sim.addParty('NL', 'TNM')).token;
+  });
+  afterAll(async () => {
+    const live = harness.live;
+    if (live && live.child.exitCode === null && live.child.signalCode === null) await live.kill('SIGKILL');
+    await sim.stop();
+  });
+  return harness;
+}
 
 export interface LocationOp {
   method: 'PUT' | 'PATCH';
