@@ -3,6 +3,7 @@
 // FileStore's own format, so a large network is there at start without pushing it first).
 import { writeFileSync } from 'node:fs';
 import { snapshotText } from '../src/store/snapshot.js';
+import type { LoggedMutation } from '../src/store/store.js';
 
 export const CPO = { country_code: 'NL', party_id: 'TST' } as const;
 export const PARTY = `${CPO.country_code}*${CPO.party_id}`;
@@ -177,6 +178,35 @@ export function writeSnapshot(file: string, count: number, prefix: string): numb
   }
   // The text the store itself writes at compaction (one value per line, src/store/snapshot.ts).
   const text = snapshotText([['locations', locations]], 0);
+  writeFileSync(file, text);
+  return Buffer.byteLength(text);
+}
+
+/**
+ * The log a SIGKILL leaves under a sustained status PATCH stream (src/store/file.ts): `lines`
+ * status changes over the `stored` locations of writeSnapshot, one per line as the store logs a
+ * PATCH (a `set` of the EVSE's status and last_updated, and the Location's last_updated). Bytes.
+ */
+export function writeStatusLog(file: string, stored: number, lines: number, prefix: string): number {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const evse = i % 2;
+    const at = `2024-05-01T11:00:${String(i % 60).padStart(2, '0')}Z`; // after the snapshot's STAMP
+    const line: LoggedMutation[] = [
+      {
+        op: 'set',
+        collection: 'locations',
+        key: `${PARTY}/${locationId(prefix, i % stored)}`,
+        changes: [
+          { path: ['location', 'evses', evse, 'status'], value: i % 3 ? 'CHARGING' : 'AVAILABLE' },
+          { path: ['location', 'evses', evse, 'last_updated'], value: at },
+          { path: ['location', 'last_updated'], value: at },
+        ],
+      },
+    ];
+    out.push(JSON.stringify(line));
+  }
+  const text = `${out.join('\n')}\n`;
   writeFileSync(file, text);
   return Buffer.byteLength(text);
 }

@@ -107,6 +107,11 @@ export function report(m: Metrics, z: Sizes): { table: string; targets: Target[]
   lines.push(
     `| (${L} stored: snapshot parsed, spawn to /health \`parsing: false\`; the scale scenarios start then) | ${f(m['scale.parsed_ms'])} ms | |`,
   );
+  if (m['restart.startup_ms'] !== undefined) {
+    lines.push(
+      `| (start-up after a crash: ${L} stored plus a log of status changes not yet compacted, ${f(m['restart.log_mb'])} MB) | ${f(m['restart.startup_ms'])} ms | |`,
+    );
+  }
   row(`RSS with ${L} locations stored (after start-up)`, m['scale.rss_start_mb'], '<=', 400, 'MB', 0);
   row(`RSS with ${L} locations stored, after the PATCH and authorize load`, m['scale.rss_mb'], '<=', 400, 'MB', 0);
   // The process's high-water mark over start-up, the load and its compactions (bench/README.md).

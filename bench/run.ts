@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CPO, CPO_TOKEN, locationBytes, TARIFF_ID, tariff, writeFixtures, writeSnapshot } from './data.js';
+import { CPO, CPO_TOKEN, locationBytes, TARIFF_ID, tariff, writeFixtures, writeSnapshot, writeStatusLog } from './data.js';
 import { type LoadOptions, type LoadResult, measure, sample, type Scenario, sequential } from './load.js';
 import { cpuSeconds, memoryMb, type Proc, ROOT, startBare, startHono, startSim, stopAll } from './procs.js';
 import { summarise } from './profile.js';
@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
     small: { type: 'string', default: '100' },
     large: { type: 'string', default: '30000' },
     sync: { type: 'string', default: '5000' },
+    'restart-lines': { type: 'string', default: '300000' },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
@@ -34,11 +35,12 @@ const RUNS = num(args.runs);
 const SMALL = num(args.small);
 const LARGE = num(args.large);
 const SYNC = num(args.sync);
+const RESTART_LINES = num(args['restart-lines']);
 /** Before each bare measurement: the simulator's idle compaction starts 1 s after its last write. */
 const BARE_PAUSE_MS = 2000;
 const only = args.only ? new Set(args.only.split(',')) : null;
 const MAIN = ['versions', 'tokens', 'patch', 'authorize', 'cdr', 'put'];
-/** --only takes parts (main, scale, sync) and scenarios of the main part (versions, patch...). */
+/** --only takes parts (main, scale, restart, sync) and scenarios of the main part (versions, patch...). */
 const want = (part: string) => !only || only.has(part) || (part === 'main' && MAIN.some((k) => only.has(k)));
 const wantScenario = (key: string) => !only || only.has('main') || only.has(key);
 const load = (url: string, token?: string): LoadOptions => ({
@@ -262,6 +264,21 @@ async function oneRun(run: number): Promise<Metrics> {
   await bare.stop();
   Object.assign(m, median(bares));
 
+  if (want('restart')) {
+    // What a SIGKILL under a sustained status PATCH stream leaves: the snapshot and a log of
+    // changes not yet compacted (compaction waits for 1 s without writes, or 256 MB of log).
+    log(`run ${run}: restart after a crash: ${LARGE} locations stored and a log of ${RESTART_LINES} status changes`);
+    const dir = mkdtempSync(join(work, 'restart-'));
+    const dbFile = join(dir, 'db.json');
+    writeSnapshot(dbFile, LARGE, S.STORED);
+    m['restart.log_mb'] = writeStatusLog(`${dbFile}.log.0`, LARGE, RESTART_LINES, S.STORED) / 1e6;
+    const proc = await startSim({ dbFile });
+    m['restart.startup_ms'] = proc.startupMs;
+    log(`  ${m['restart.log_mb'].toFixed(0)} MB of log replayed: spawn to /health 200 in ${proc.startupMs.toFixed(0)} ms`);
+    await proc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
   if (want('sync')) {
     log(`run ${run}: sequential initial sync of ${SYNC} locations (1 connection)`);
     const sim = await simWith('sync', 0, 0);
@@ -311,6 +328,7 @@ async function main(): Promise<void> {
     stored_small: SMALL,
     stored_large: LARGE,
     sync_locations: SYNC,
+    restart_log_lines: RESTART_LINES,
     location_bytes: locationBytes(),
     store: 'file (temporary DB_FILE)',
     log_level: 'warn',
