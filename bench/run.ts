@@ -86,15 +86,20 @@ async function simWith(label: string, stored: number, tokens: number): Promise<R
   };
 }
 
-/** Milliseconds until /health says the store's snapshot is parsed (at most 60 s). */
-async function untilParsed(url: string): Promise<number> {
+interface Health {
+  parsing?: boolean;
+  compacting?: boolean;
+}
+const health = async (url: string) => (await (await fetch(`${url}/health`)).json()) as Health;
+
+/** Milliseconds until /health says `flag` is false (the snapshot parsed, a compaction ended); at most 60 s. */
+async function untilCleared(url: string, flag: keyof Health): Promise<number> {
   const started = performance.now();
-  for (;;) {
-    const health = (await (await fetch(`${url}/health`)).json()) as { parsing?: boolean };
-    if (!health.parsing) return performance.now() - started;
-    if (performance.now() - started > 60_000) throw new Error('the snapshot was not parsed within 60 s');
+  while ((await health(url))[flag]) {
+    if (performance.now() - started > 60_000) throw new Error(`/health still said ${flag} after 60 s`);
     await new Promise((r) => setTimeout(r, 10));
   }
+  return performance.now() - started;
 }
 
 /**
@@ -108,23 +113,14 @@ async function compaction(url: string, withinMs = 5000): Promise<{ ms: number; l
   let longest = 0;
   for (;;) {
     const sent = performance.now();
-    const health = (await (await fetch(`${url}/health`)).json()) as { compacting?: boolean };
+    const { compacting } = await health(url);
     const now = performance.now();
     longest = Math.max(longest, now - sent);
-    if (health.compacting && began === null) began = sent;
-    if (!health.compacting && began !== null) return { ms: now - began, longestWaitMs: longest };
+    if (compacting && began === null) began = sent;
+    if (!compacting && began !== null) return { ms: now - began, longestWaitMs: longest };
     if (began === null && now - started > withinMs) return null;
     if (now - started > 60_000) throw new Error('the compaction did not end within 60 s');
     await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
-/** Until /health says no compaction is running (at most 60 s). */
-async function untilCompacted(url: string): Promise<void> {
-  const started = performance.now();
-  while (((await (await fetch(`${url}/health`)).json()) as { compacting?: boolean }).compacting) {
-    if (performance.now() - started > 60_000) throw new Error('the compaction did not end within 60 s');
-    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -190,7 +186,7 @@ async function oneRun(run: number): Promise<Metrics> {
   const paired = async (key: string, s: Scenario, o: LoadOptions, pid: number) => {
     await new Promise((r) => setTimeout(r, BARE_PAUSE_MS));
     // A compaction goes on in the background now (chunked, serving meanwhile): it ends first.
-    if (key !== 'hono') await untilCompacted(o.url);
+    if (key !== 'hono') await untilCleared(o.url, 'compacting');
     const b = await measureBare();
     m[`${key}.bare_rps`] = b['bare.rps'] as number;
     m[`${key}.bare_cpu_us`] = b['bare.cpu_us'] as number;
@@ -235,7 +231,7 @@ async function oneRun(run: number): Promise<Metrics> {
     // slices meanwhile. The scale scenarios measure the cost per request with the store warm (the
     // same as the 100-stored one, which is warm at once), so they wait for that; how long it took
     // is reported beside the start-up time.
-    m['scale.parsed_ms'] = sim.proc.startupMs + (await untilParsed(sim.proc.url));
+    m['scale.parsed_ms'] = sim.proc.startupMs + (await untilCleared(sim.proc.url, 'parsing'));
     const o = load(sim.proc.url, CPO_TOKEN);
     await paired('patch_large', S.patch(LARGE), o, sim.proc.pid);
     await paired('authorize_large', S.authorize(LARGE), o, sim.proc.pid);
