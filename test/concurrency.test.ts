@@ -6,7 +6,7 @@
 //   same clock, on a fresh simulator gives the same Location after every step;
 // - last_updated never goes backwards, except on an object a PUT replaced with an older
 //   last_updated of its own (stored as sent: the CPO owns it), and each of those is a finding.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { ocpiTimestamp } from '../src/ocpi/transport/envelope.js';
 import { FileStore } from '../src/store/file.js';
 import type { Mutation } from '../src/store/store.js';
 import { startSim, type TestSim } from './helpers/sim.js';
+import { copyStoreFiles, logText } from './helpers/store-files.js';
 import { Rng } from './hostile/rng.js';
 import { connector, evse, location } from './locations-fixtures.js';
 
@@ -230,13 +231,8 @@ it(`${REQUESTS} concurrent PUT/PATCH on one Location, its EVSEs and connectors: 
   }
   // Nothing was compacted yet: a copy of the files replays the log, where EVSE and connector
   // writes are only their changes (store.ts `update`), to exactly what memory holds.
-  const copy = join(mkdtempSync(join(tmpdir(), 'emp-sim-concurrency-copy-')), 'db.json');
-  const dir = join(dbFile, '..');
-  const logs = readdirSync(dir).filter((n) => n.startsWith('db.json.log.'));
-  for (const name of logs) copyFileSync(join(dir, name), join(copy, '..', name));
-  if (existsSync(dbFile)) copyFileSync(dbFile, copy);
-  expect(logs.map((n) => readFileSync(join(dir, n), 'utf8')).join('')).toContain('"op":"set"');
-  const fromLog = await FileStore.open(copy);
+  expect(logText(dbFile)).toContain('"op":"set"');
+  const fromLog = await FileStore.open(copyStoreFiles(dbFile));
   try {
     expect(JSON.stringify(fromLog.snapshot())).toBe(JSON.stringify(sim.deps.store.snapshot()));
   } finally {

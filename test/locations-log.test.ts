@@ -1,12 +1,13 @@
 // Writes to a stored Location on the file store: the log records only the paths that changed
 // (store/changes.ts, store.ts `update`), and a restart that replays the log rebuilds exactly the
 // Location memory held, key order included.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { FileStore } from '../src/store/file.js';
 import { startSim, type TestSim } from './helpers/sim.js';
+import { copyStoreFiles, logText } from './helpers/store-files.js';
 import { connector, evse, LOC, location } from './locations-fixtures.js';
 
 let sim: TestSim;
@@ -22,19 +23,7 @@ afterEach(() => sim.stop());
 const at = (minute: number) => `2026-01-15T10:${String(minute).padStart(2, '0')}:00Z`;
 
 /** The store as a restart would rebuild it from these files now (copied: the simulator keeps running). */
-async function replayed(): Promise<FileStore> {
-  const dir = join(dbFile, '..');
-  const copy = join(mkdtempSync(join(tmpdir(), 'emp-sim-log-copy-')), 'db.json');
-  for (const name of readdirSync(dir).filter((n) => n.startsWith('db.json.log.'))) copyFileSync(join(dir, name), join(copy, '..', name));
-  if (existsSync(dbFile)) copyFileSync(dbFile, copy);
-  return FileStore.open(copy);
-}
-
-const logText = () =>
-  readdirSync(join(dbFile, '..'))
-    .filter((n) => n.startsWith('db.json.log.'))
-    .map((n) => readFileSync(join(dbFile, '..', n), 'utf8'))
-    .join('');
+const replayed = (): Promise<FileStore> => FileStore.open(copyStoreFiles(dbFile));
 
 it('writes to a stored Location log only what changed, and the log replays to the same Locations', async () => {
   const two = location('LOC1', { last_updated: at(0), evses: [evse('E1', { last_updated: at(0) }), evse('E2', { last_updated: at(0) })] });
@@ -61,7 +50,7 @@ it('writes to a stored Location log only what changed, and the log replays to th
   ]);
   expect(held?.location.last_updated).toBe(at(8));
 
-  const lines = logText()
+  const lines = logText(dbFile)
     .replace(/\0+$/, '')
     .trim()
     .split('\n')
