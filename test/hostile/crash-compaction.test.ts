@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { parseSnapshot } from '../../src/store/snapshot.js';
 import { spawnSim } from '../helpers/process.js';
 import { baseLocation, LOC, LocationLoad, loadHarness, prepareDb, sendOp } from './load.js';
 import { Rng } from './rng.js';
@@ -37,11 +38,8 @@ async function fill(url: string, token: string, from: number, count: number): Pr
   );
 }
 
-/** The log generation the snapshot on disk starts from (its first line, see src/store/snapshot.ts). */
-function snapshotGeneration(db: string): number {
-  const first = readFileSync(db, 'utf8').split('\n', 1)[0] as string;
-  return (JSON.parse(`${first}}}`) as { log_generation: number }).log_generation;
-}
+/** The log generation the snapshot on disk starts from (read by the store's own parser). */
+const snapshotGeneration = (db: string) => parseSnapshot(readFileSync(db)).header.log_generation;
 
 async function fillerCount(url: string): Promise<number> {
   return ((await (await fetch(`${url}/admin/locations?party=NL*FIL&limit=1`)).json()) as { total: number }).total;
