@@ -69,19 +69,11 @@ interface Slot {
   raw?: BytesRef;
 }
 
-// The strings of an inbound exchange, in the order they are stored.
+// An inbound exchange is stored as 11 strings (see recordInbound for their order); the id and
+// the path come first, so lookups read only the start of an entry.
+const FIELDS = 11;
 const ID = 0;
 const PATH = 1;
-const URL_ = 2;
-const TIME = 3;
-const DURATION = 4;
-const OCPI_STATUS = 5;
-const FAULT = 6;
-const REQUEST_HEADERS = 7;
-const REQUEST_BODY = 8;
-const RESPONSE_HEADERS = 9;
-const RESPONSE_BODY = 10;
-const FIELDS = 11;
 /** Enough of an entry for its id and path (the first two strings) nearly always: not its bodies. */
 const SHORT_FIELDS_BYTES = 1024;
 
@@ -130,21 +122,20 @@ export class Journal {
 
   /** An inbound exchange; its entry is built (redacted, truncated) each time it is read. */
   recordInbound(r: InboundRecord): void {
-    const parts: (string | undefined)[] = new Array(FIELDS);
-    parts[ID] = r.id;
-    parts[PATH] = r.path;
-    parts[URL_] = r.url;
-    parts[TIME] = String(r.timeMs);
-    parts[DURATION] = String(r.duration_ms);
-    parts[OCPI_STATUS] = r.ocpi_status === undefined ? undefined : String(r.ocpi_status);
-    parts[FAULT] = r.fault;
-    // Names and values cannot hold a line feed (the HTTP parser refuses them): one string each way.
-    parts[REQUEST_HEADERS] = Array.isArray(r.requestHeaders) ? r.requestHeaders.join('\n') : joinHeaders(Object.entries(r.requestHeaders));
-    parts[REQUEST_BODY] = this.kept(r.requestBody);
-    parts[RESPONSE_HEADERS] = joinHeaders(
-      typeof r.responseHeaders === 'function' ? r.responseHeaders() : Object.entries(r.responseHeaders),
-    );
-    parts[RESPONSE_BODY] = this.kept(r.responseBody);
+    // Header names and values cannot hold a line feed (the HTTP parser refuses them): one string each way.
+    const parts = [
+      r.id,
+      r.path,
+      r.url,
+      String(r.timeMs),
+      String(r.duration_ms),
+      r.ocpi_status === undefined ? undefined : String(r.ocpi_status),
+      r.fault,
+      Array.isArray(r.requestHeaders) ? r.requestHeaders.join('\n') : joinHeaders(Object.entries(r.requestHeaders)),
+      this.kept(r.requestBody),
+      joinHeaders(typeof r.responseHeaders === 'function' ? r.responseHeaders() : Object.entries(r.responseHeaders)),
+      this.kept(r.responseBody),
+    ];
     const slot: Slot = {
       direction: 'inbound',
       protocol: r.protocol,
@@ -171,29 +162,27 @@ export class Journal {
     if (this.count < this.capacity) this.count++;
   }
 
-  private fields(slot: Slot): (string | undefined)[] {
-    return this.bytes.read(slot.raw as BytesRef, FIELDS);
-  }
-
   private entryOf(slot: Slot): JournalEntry {
     if (slot.entry) return slot.entry;
-    const f = this.fields(slot);
-    const ocpiStatus = f[OCPI_STATUS];
-    const fault = f[FAULT];
+    // In the order recordInbound stores them.
+    const [id, path, url, time, duration, ocpiStatus, fault, requestHeaders, requestBody, responseHeaders, responseBody] = this.bytes.read(
+      slot.raw as BytesRef,
+      FIELDS,
+    );
     return {
-      id: f[ID] as string,
-      time: new Date(Number(f[TIME])).toISOString(),
+      id: id as string,
+      time: new Date(Number(time)).toISOString(),
       direction: 'inbound',
       protocol: slot.protocol as JournalEntry['protocol'],
       ...(slot.party ? { party: slot.party } : {}),
       method: slot.method,
-      url: f[URL_] as string,
-      path: f[PATH] as string,
+      url: url as string,
+      path: path as string,
       status: slot.status,
       ...(ocpiStatus !== undefined ? { ocpi_status: Number(ocpiStatus) } : {}),
-      duration_ms: Number(f[DURATION]),
-      request: { headers: splitHeaders(f[REQUEST_HEADERS] as string, true), ...this.body(f[REQUEST_BODY]) },
-      response: { headers: splitHeaders(f[RESPONSE_HEADERS] as string, false), ...this.body(f[RESPONSE_BODY]) },
+      duration_ms: Number(duration),
+      request: { headers: splitHeaders(requestHeaders as string, true), ...this.body(requestBody) },
+      response: { headers: splitHeaders(responseHeaders as string, false), ...this.body(responseBody) },
       ...(fault ? { fault } : {}),
     };
   }
