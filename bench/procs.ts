@@ -85,12 +85,14 @@ export interface SimOptions {
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
   env?: Record<string, string>;
+  /** Another build's cli.js (an A/B against an older commit); default: this checkout's dist/cli.js. */
+  cli?: string;
 }
 
 /** The built simulator on the default file store, LOG_LEVEL=warn (a log line per request would dominate). */
 export function startSim(o: SimOptions): Promise<Proc> {
   return startProcess(
-    [...(o.nodeFlags ?? []), resolve(ROOT, 'dist/cli.js')],
+    [...(o.nodeFlags ?? []), o.cli ?? resolve(ROOT, 'dist/cli.js')],
     { LOG_LEVEL: 'warn', DB_FILE: o.dbFile, ...o.env },
     '/health',
   );

@@ -8,7 +8,6 @@ import type { Deps } from './deps.js';
 import { EventBus } from './events.js';
 import { FaultEngine } from './faults/engine.js';
 import { loadFaultsFile } from './faults/file.js';
-import { faultMiddleware } from './faults/inbound.js';
 import { FaultInterceptor } from './faults/outbound.js';
 import { mountOpenApi } from './openapi/routes.js';
 import { mountDashboard } from './dashboard/routes.js';
@@ -24,9 +23,8 @@ import { mountOioi, stopOioi } from './oioi/routes.js';
 import { registerCdrRoutes } from './ocpi/cdrs/routes.js';
 import { seedFixtures } from './fixtures/index.js';
 import { PartyRegistry } from './ocpi/parties.js';
-import { ocpiJournal, ocpiNotFound } from './ocpi/transport/middleware.js';
 import { sendError } from './ocpi/transport/respond.js';
-import { OCPI_BASE, OcpiRouter } from './ocpi/transport/router.js';
+import { isOcpiPath, OcpiRouter } from './ocpi/transport/router.js';
 import { registerVersionRoutes } from './ocpi/versions/routes.js';
 import { sendAdminError } from './admin/http.js';
 import { Findings } from './rules/findings.js';
@@ -87,13 +85,10 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
   // writing a new one. It serves meanwhile in both cases.
   app.get('/health', (c) => c.json({ status: 'ok', store: store.kind, parsing: store.parsing, compacting: store.compacting }));
 
+  // Each OCPI path is one handler that journals the exchange and applies the fault rules
+  // (transport/middleware.ts ocpiExchanges); unknown OCPI paths go through `app.notFound` below.
   const ocpi = buildOcpiRouter();
-  app.use(`${OCPI_BASE}/*`, ocpiJournal(deps));
-  // After the journal (it records which rule fired), before the routes (a fault stores nothing).
-  // `/ocpi/*` also matches `/ocpi` itself in Hono: registering it once keeps `times` exact.
-  app.use(`${OCPI_BASE}/*`, faultMiddleware(deps));
   ocpi.mount(app, deps);
-  app.all(`${OCPI_BASE}/*`, ocpiNotFound(deps));
 
   // OIOI (POST /api/v3|v4/request): its own journal entries and the same fault middleware.
   mountOioi(app, deps);
@@ -105,7 +100,7 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
   mountDashboard(app, deps);
 
   app.notFound((c) =>
-    c.req.path.startsWith(OCPI_BASE) ? ocpiNotFound(deps)(c, async () => {}) as Promise<Response> : c.json({ error: { status: 404, message: `No route ${c.req.method} ${c.req.path}` } }, 404),
+    isOcpiPath(c.req.path) ? ocpi.notFound(c) : c.json({ error: { status: 404, message: `No route ${c.req.method} ${c.req.path}` } }, 404),
   );
   app.onError((err, c) => (c.req.path.startsWith(ADMIN_BASE) ? sendAdminError(c, err) : sendError(c, deps, err)));
 

@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.js';
 import { type Party, type Principal, tokenOfHeader } from '../parties.js';
 import { readJsonBody } from './body.js';
 import { clientError, methodNotAllowed, OcpiError, unauthorized } from './errors.js';
+import { type Answer, ocpiExchanges, ocpiNotFound } from './middleware.js';
 import { sendEnvelope } from './respond.js';
 import { OcpiStatus, type OcpiStatusCode } from './status.js';
 
@@ -66,6 +67,9 @@ export interface UnsupportedRoute {
 
 export const OCPI_BASE = '/ocpi';
 
+/** `/ocpi` and everything below it (what Hono's `/ocpi/*` matches). */
+export const isOcpiPath = (path: string) => path === OCPI_BASE || path.startsWith(`${OCPI_BASE}/`);
+
 export class OcpiRouter {
   readonly routes: OcpiRoute[] = [];
   readonly unsupported: UnsupportedRoute[] = [];
@@ -80,31 +84,48 @@ export class OcpiRouter {
     return this;
   }
 
+  /**
+   * One Hono handler per path (not one per method): with a single handler matched, Hono calls it
+   * without composing, and a synchronous answer goes out without a promise. Unknown OCPI paths
+   * are answered by `notFound`, through the same exchange (journal, faults).
+   */
   mount(app: Hono, deps: Deps): void {
-    const paths = new Map<string, Method[]>();
-    for (const route of this.routes) {
-      const full = OCPI_BASE + route.path;
-      paths.set(full, [...(paths.get(full) ?? []), route.method]);
-      app.on(route.method, full, (c) => this.handle(c, deps, route));
-    }
+    const exchange = ocpiExchanges(deps);
+    const paths = new Map<string, Map<string, OcpiRoute>>();
+    const methodsOf = (full: string) => paths.get(full) ?? (paths.set(full, new Map()).get(full) as Map<string, OcpiRoute>);
+    for (const route of this.routes) methodsOf(OCPI_BASE + route.path).set(route.method, route);
     // A path may exist only to refuse (e.g. the CDR URL of a Location header): no method allowed.
-    for (const u of this.unsupported) if (!paths.has(OCPI_BASE + u.path)) paths.set(OCPI_BASE + u.path, []);
-    for (const [full, methods] of paths) {
+    for (const u of this.unsupported) methodsOf(OCPI_BASE + u.path);
+    for (const [full, routes] of paths) {
       const refusals = this.unsupported.filter((u) => OCPI_BASE + u.path === full);
-      app.all(full, async (c) => {
-        await authenticate(c, deps); // an unknown caller learns nothing about our routes
+      const allow = [...routes.keys(), ...(routes.has('GET') ? ['HEAD'] : [])];
+      const refuse = (c: Context): never => {
+        authenticate(c, deps); // an unknown caller learns nothing about our routes
         const refusal = refusals.find((u) => u.method === c.req.method);
-        const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])];
         throw methodNotAllowed(
           refusal ? refusal.reason : `${c.req.method} is not supported on this endpoint; allowed: ${allow.join(', ')}`,
           allow,
         );
-      });
+      };
+      app.all(full, (c) =>
+        exchange(c, () => {
+          // Hono answers HEAD with the GET route, its body left out.
+          const route = routes.get(c.req.method === 'HEAD' ? 'GET' : c.req.method);
+          return route ? this.handle(c, deps, route) : refuse(c);
+        }),
+      );
     }
+    this.notFound = (c) => exchange(c, () => ocpiNotFound(c, deps));
   }
 
-  private async handle(c: Context, deps: Deps, route: OcpiRoute): Promise<Response> {
-    const principal = await authenticate(c, deps);
+  /** The answer for an OCPI path no route serves (set by `mount`). */
+  notFound: (c: Context) => Answer = () => {
+    throw new Error('OcpiRouter.notFound before mount');
+  };
+
+  /** Synchronous unless the request has a body to read or the handler is asynchronous. */
+  private handle(c: Context, deps: Deps, route: OcpiRoute): Answer {
+    const principal = authenticate(c, deps);
     if (route.auth === 'party' && principal.kind !== 'party') {
       throw unauthorized(
         principal.kind === 'registration'
@@ -112,12 +133,16 @@ export class OcpiRouter {
           : 'This token is only valid for the versions endpoints until the credentials handshake completes',
       );
     }
-    let body: unknown;
     if (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH') {
-      const raw = await readJsonBody(c, { maxBytes: deps.config.bodyLimit, maxDepth: deps.config.jsonDepthLimit });
-      c.set('journalRequestBody', raw.text);
-      body = raw.json;
+      return readJsonBody(c, { maxBytes: deps.config.bodyLimit, maxDepth: deps.config.jsonDepthLimit }).then((raw) => {
+        c.set('journalRequestBody', raw.text);
+        return this.answer(c, deps, route, principal, raw.json);
+      });
     }
+    return this.answer(c, deps, route, principal, undefined);
+  }
+
+  private answer(c: Context, deps: Deps, route: OcpiRoute, principal: Principal, body: unknown): Answer {
     const req: OcpiRequest = {
       c,
       deps,
@@ -128,16 +153,15 @@ export class OcpiRouter {
       requestId: c.get('requestId'),
       now: deps.clock.now(),
     };
-    const result =
-      route.auth === 'party'
-        ? await route.handler({ ...req, party: (principal as { party: Party }).party })
-        : await route.handler(req);
-    return sendEnvelope(c, deps, result.http ?? 200, result.data, result.statusCode ?? OcpiStatus.SUCCESS, result.statusMessage, result.headers);
+    const result = route.auth === 'party' ? route.handler({ ...req, party: (principal as { party: Party }).party }) : route.handler(req);
+    const send = (r: OcpiResult) =>
+      sendEnvelope(c, deps, r.http ?? 200, r.data, r.statusCode ?? OcpiStatus.SUCCESS, r.statusMessage, r.headers);
+    return result instanceof Promise ? result.then(send) : send(result);
   }
 }
 
 /** `Authorization: Token <token>` -> principal, or 401. Caches the result on the context. */
-export async function authenticate(c: Context, deps: Deps): Promise<Principal> {
+export function authenticate(c: Context, deps: Deps): Principal {
   const cached = c.get('principal');
   if (cached) return cached;
   const header = c.req.header('authorization');
