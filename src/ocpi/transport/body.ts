@@ -61,18 +61,32 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Depth limit and forbidden keys, in one walk (iterative: deep input cannot blow the stack). */
 function checkShape(root: unknown, maxDepth: number): void {
-  const stack: [unknown, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop() as [unknown, number];
-    if (typeof value !== 'object' || value === null) continue;
+  // Two parallel stacks rather than a [value, depth] pair per object: no allocation per object.
+  const values: object[] = [];
+  const depths: number[] = [];
+  if (typeof root === 'object' && root !== null) {
+    values.push(root);
+    depths.push(0);
+  }
+  while (values.length > 0) {
+    const value = values.pop() as object;
+    const depth = depths.pop() as number;
     if (depth >= maxDepth) throw badJson(`Request body is nested deeper than ${maxDepth} levels`);
     if (Array.isArray(value)) {
-      for (const item of value) if (typeof item === 'object' && item !== null) stack.push([item, depth + 1]);
+      for (const item of value) {
+        if (typeof item === 'object' && item !== null) {
+          values.push(item);
+          depths.push(depth + 1);
+        }
+      }
     } else {
-      for (const key of Object.keys(value)) {
+      for (const key in value) {
         if (FORBIDDEN_KEYS.has(key)) throw badJson(`Request body uses the forbidden key "${key}"`);
         const child = (value as Record<string, unknown>)[key];
-        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+        if (typeof child === 'object' && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
       }
     }
   }
