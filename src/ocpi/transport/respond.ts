@@ -32,7 +32,10 @@ export function sendEnvelope(
   c.set('ocpiStatus', statusCode);
   const h: Record<string, string> = { 'Content-Type': 'application/json', ...headers };
   c.set('journalResponseHeaders', h);
-  return c.body(text, http as 200, h);
+  // Not `c.body()`: given more than one header (a CDR's Location, a page's Link and counts, a
+  // 401's WWW-Authenticate) Hono copies them into a WHATWG Headers, which @hono/node-server then
+  // copies back into a plain object. A plain object goes to Node's writeHead as it is.
+  return new Response(text, { status: http, headers: h });
 }
 
 /** Any error -> OCPI envelope. No stack trace ever leaves the server. */
