@@ -1,5 +1,6 @@
-// Inbound faults: a Hono middleware placed after the journal and before the routes (OCPI, and
-// OIOI later), so a faulted request never reaches a handler and stores nothing, except for a
+// Inbound faults: a Hono middleware run after the journal has named the exchange and before the
+// route (OCPI: inside ocpiExchanges, transport/middleware.ts; OIOI: mounted before its routes),
+// so a faulted request never reaches a handler and stores nothing, except for a
 // pure delay (the normal answer, late) and `merge` (the handler runs, then its answer changes).
 // The journal entry of the exchange names the rule (c.set('fault', id)). Answers with no HTTP
 // response at all are journaled with nginx's codes: 444 after a reset, 499 after a hang.

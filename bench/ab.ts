@@ -1,0 +1,112 @@
+// A/B of two (or more) builds of the simulator over real sockets: each build in its own process
+// on the bench's data, the same scenario driven on each in turn, rounds interleaved, with the bare
+// server measured before each scenario. On this shared machine a change of a few us per request
+// only shows this way: measured minutes apart, the machine's drift is larger than the change.
+//
+//   npm run build && cp -r dist /tmp/ab-new && git stash && npm run build && ...
+//   npx tsx bench/ab.ts --builds /path/to/old/cli.js,dist/cli.js [--scenarios versions,patch]
+//       [--rounds 5] [--seconds 3] [--connections 50]
+//
+// A build is the path of its cli.js (a copy of another commit's dist/ needs the package.json
+// beside its folder: cli.js reads ../package.json); `path|NAME=value|...` adds environment
+// variables (e.g. `dist/cli.js|NODE_OPTIONS=--max-semi-space-size=64`). Reports the main
+// thread's CPU per request, per round and the median.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CPO_TOKEN, TARIFF_ID, tariff, writeFixtures, writeSnapshot } from './data.js';
+import { measure, type Scenario } from './load.js';
+import { cpuSeconds, type Proc, ROOT, startBare, startSim, stopAll } from './procs.js';
+import * as sc from './scenarios.js';
+
+const { values } = parseArgs({
+  options: {
+    builds: { type: 'string', default: 'dist/cli.js' },
+    scenarios: { type: 'string', default: 'versions' },
+    rounds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const STORED = 100;
+
+/** Each build gets its own ids for the scenarios that insert (PUT, CDR). */
+const SCENARIOS: Record<string, (build: number) => Scenario> = {
+  versions: () => sc.versions,
+  tokens: () => sc.tokens,
+  patch: () => sc.patch(STORED),
+  authorize: () => sc.authorize(STORED),
+  cdr: (k) => sc.cdrs(STORED, `AB${k}`),
+  put: (k) => sc.put(`AB${k}`),
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function main(): Promise<void> {
+  const names = (values.scenarios as string).split(',');
+  for (const n of names) if (!SCENARIOS[n]) throw new Error(`unknown scenario ${n}: one of ${Object.keys(SCENARIOS).join(', ')}`);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-ab-'));
+  const fixtures = join(dir, 'fixtures.json');
+  writeFixtures(fixtures, sc.BENCH_TOKENS);
+  const builds: Proc[] = [];
+  for (const [k, spec] of (values.builds as string).split(',').entries()) {
+    const [cli, ...vars] = spec.split('|') as [string, ...string[]];
+    const env = Object.fromEntries(vars.map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]));
+    const dbFile = join(dir, `db-${k}.json`);
+    writeSnapshot(dbFile, STORED, sc.STORED);
+    const sim = await startSim({ dbFile, cli: resolve(ROOT, cli), env: { FIXTURES: fixtures, ...env } });
+    const t = await fetch(`${sim.url}/ocpi/2.1.1/tariffs/NL/TST/${TARIFF_ID}`, {
+      method: 'PUT',
+      headers: { authorization: `Token ${CPO_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(tariff()),
+    });
+    if (!t.ok) throw new Error(`${spec}: tariff PUT answered ${t.status}`);
+    builds.push(sim);
+    console.log(`[${k}] ${spec}`);
+  }
+  const bare = await startBare();
+  const opts = { token: CPO_TOKEN, connections: Number(values.connections), seconds: Number(values.seconds), warmupSeconds: 0.5 };
+  const counters = new Map<string, { i: number }>();
+  const results = new Map<string, number[]>();
+  const p99s = new Map<string, number[]>();
+  /** Main-thread CPU us per request of one measurement (warm-up excluded), and its p99 latency. */
+  const run = async (proc: Proc, scenario: Scenario, key: string): Promise<{ rps: number; us: number; p99: number }> => {
+    const counter = counters.get(key) ?? { i: 0 };
+    counters.set(key, counter);
+    let before = 0;
+    const r = await measure(scenario, { ...opts, url: proc.url }, counter, () => {
+      before = cpuSeconds(proc.pid, true);
+    });
+    const us = ((cpuSeconds(proc.pid, true) - before) * 1e6) / r.requests;
+    results.set(key, [...(results.get(key) ?? []), us]);
+    p99s.set(key, [...(p99s.get(key) ?? []), r.p99]);
+    return { rps: r.rps, us, p99: r.p99 };
+  };
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const name of names) {
+      const b = await run(bare, sc.bare, 'bare GET');
+      for (const [k, sim] of builds.entries()) {
+        const r = await run(sim, (SCENARIOS[name] as (k: number) => Scenario)(k), `${name} [${k}]`);
+        console.log(
+          `round ${round + 1} ${name} [${k}]: ${Math.round(r.rps)} req/s, ${r.us.toFixed(1)} us/req, p99 ${r.p99} ms (bare ${b.us.toFixed(1)})`,
+        );
+      }
+    }
+  }
+  console.log('main-thread CPU us per request: median (each round); p99 ms: median (each round)');
+  for (const [key, xs] of results) {
+    const ps = p99s.get(key) as number[];
+    console.log(
+      `  ${key.padEnd(18)} ${median(xs).toFixed(1).padStart(6)}  (${xs.map((x) => x.toFixed(1)).join(' ')})   p99 ${median(ps)} (${ps.join(' ')})`,
+    );
+  }
+  for (const p of [...builds, bare]) await p.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  stopAll();
+  console.error(err);
+  process.exit(1);
+});
