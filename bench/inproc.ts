@@ -21,6 +21,7 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { CPO_TOKEN, LOCATIONS_PATH, location, locationId, TARIFF_ID, tariff, writeFixtures } from './data.js';
 import type { Scenario } from './load.js';
+import { bareListener, DOCUMENT } from './reference.mjs';
 import { authorize, BENCH_TOKENS, cdrs, patch, put, STORED, versions } from './scenarios.js';
 
 const { values } = parseArgs({
@@ -117,24 +118,8 @@ async function measure(d: Driver, scenario: Scenario, first: number, count: numb
   return (used.user + used.system) / count;
 }
 
-const bareBody = Buffer.from(
-  JSON.stringify({
-    data: [{ version: '2.1.1', url: 'http://127.0.0.1:4000/ocpi/2.1.1' }],
-    status_code: 1000,
-    status_message: 'Success',
-    timestamp: '2024-05-01T10:00:00.000Z',
-  }),
-);
-const bareListener: RequestListener = (req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': bareBody.length });
-    res.end(bareBody);
-  });
-};
 const honoApp = new Hono();
-const honoDoc = JSON.parse(bareBody.toString());
-honoApp.get('/', (c) => c.json(honoDoc));
+honoApp.get('/', (c) => c.json(DOCUMENT));
 
 /** A simulator built from the code at `root` (`../src`, `../dist` or another build's folder), with the bench's data. */
 async function simulatorOf(root: string, dir: string) {
