@@ -1,6 +1,7 @@
 // Every route the simulator serves, read from the running app (Hono's route table), so a route
 // added later is fuzzed without touching the fuzzer. The OCPI and admin routers add what the
-// table cannot say: the body and query schemas each route validates with.
+// table cannot say: the body and query schemas each route validates with, and for OCPI the
+// methods (one Hono handler per OCPI path serves them all).
 import type { Hono } from 'hono';
 import type { z } from 'zod';
 import { ADMIN_BASE, type AdminRoute, type AdminRouter } from '../../src/admin/router.js';
@@ -50,9 +51,11 @@ export function enumerateTargets(app: Hono, ocpi: OcpiRouter, admin: AdminRouter
     }
     if (r.method !== 'ALL') t.methods.set(r.method, { method: r.method });
   }
+  // Each OCPI path is one ALL handler in Hono's table (it dispatches by method itself): its
+  // methods are the OCPI router's routes.
   for (const route of ocpi.routes) {
-    const info = byPattern.get(OCPI_BASE + route.path)?.methods.get(route.method);
-    if (info) Object.assign(info, { ocpi: route, body: route.requestBody, query: route.query });
+    const t = byPattern.get(OCPI_BASE + route.path);
+    t?.methods.set(route.method, { method: route.method, ocpi: route, body: route.requestBody, query: route.query });
   }
   for (const route of admin.routes) {
     const info = byPattern.get(ADMIN_BASE + route.path)?.methods.get(route.method);
