@@ -88,7 +88,7 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
   // Each OCPI path is one handler that journals the exchange and applies the fault rules
   // (transport/middleware.ts ocpiExchanges); unknown OCPI paths go through `app.notFound` below.
   const ocpi = buildOcpiRouter();
-  ocpi.mount(app, deps);
+  const ocpiNotFound = ocpi.mount(app, deps);
 
   // OIOI (POST /api/v3|v4/request): its own journal entries and the same fault middleware.
   mountOioi(app, deps);
@@ -100,7 +100,7 @@ export async function createSimulator(config: Config, options: SimulatorOptions 
   mountDashboard(app, deps);
 
   app.notFound((c) =>
-    isOcpiPath(c.req.path) ? ocpi.notFound(c) : c.json({ error: { status: 404, message: `No route ${c.req.method} ${c.req.path}` } }, 404),
+    isOcpiPath(c.req.path) ? ocpiNotFound(c) : c.json({ error: { status: 404, message: `No route ${c.req.method} ${c.req.path}` } }, 404),
   );
   app.onError((err, c) => (c.req.path.startsWith(ADMIN_BASE) ? sendAdminError(c, err) : sendError(c, deps, err)));
 

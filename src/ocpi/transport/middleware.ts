@@ -79,6 +79,8 @@ export function inboundJournal(deps: Deps, protocol: Protocol, identify?: (c: Co
  */
 export function ocpiExchanges(deps: Deps): (c: Context, run: () => Answer) => Answer {
   const faults = faultMiddleware(deps);
+  // Inside a fault rule the route's errors are answered here: the rule sees an answer, as it
+  // would from Hono's `next()`.
   const settle = (c: Context, run: () => Answer): Answer => {
     try {
       const answer = run();
@@ -96,12 +98,18 @@ export function ocpiExchanges(deps: Deps): (c: Context, run: () => Answer) => An
   };
   return (c, run) => {
     const x = begin(deps, c);
-    const answer = deps.faults.has('inbound') ? settle(c, () => faulted(c, run)) : settle(c, run);
     const done = (res: Response) => {
       record(deps, 'ocpi', c, res, x);
       return res;
     };
-    return answer instanceof Promise ? answer.then(done) : done(answer);
+    const failed = (err: unknown) => done(sendError(c, deps, err));
+    let answer: Answer;
+    try {
+      answer = deps.faults.has('inbound') ? faulted(c, run) : run();
+    } catch (err) {
+      return failed(err);
+    }
+    return answer instanceof Promise ? answer.then(done, failed) : done(answer);
   };
 }
 

@@ -86,10 +86,11 @@ export class OcpiRouter {
 
   /**
    * One Hono handler per path (not one per method): with a single handler matched, Hono calls it
-   * without composing, and a synchronous answer goes out without a promise. Unknown OCPI paths
-   * are answered by `notFound`, through the same exchange (journal, faults).
+   * without composing, and a synchronous answer goes out without a promise. Returns the answer
+   * for the OCPI paths no route serves, for `app.notFound`, through the same exchange (journal,
+   * faults).
    */
-  mount(app: Hono, deps: Deps): void {
+  mount(app: Hono, deps: Deps): (c: Context) => Answer {
     const exchange = ocpiExchanges(deps);
     const paths = new Map<string, Map<string, OcpiRoute>>();
     const methodsOf = (full: string) => paths.get(full) ?? (paths.set(full, new Map()).get(full) as Map<string, OcpiRoute>);
@@ -115,13 +116,8 @@ export class OcpiRouter {
         }),
       );
     }
-    this.notFound = (c) => exchange(c, () => ocpiNotFound(c, deps));
+    return (c) => exchange(c, () => ocpiNotFound(c, deps));
   }
-
-  /** The answer for an OCPI path no route serves (set by `mount`). */
-  notFound: (c: Context) => Answer = () => {
-    throw new Error('OcpiRouter.notFound before mount');
-  };
 
   /** Synchronous unless the request has a body to read or the handler is asynchronous. */
   private handle(c: Context, deps: Deps, route: OcpiRoute): Answer {
