@@ -15,9 +15,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CPO_TOKEN, TARIFF_ID, tariff, writeFixtures, writeSnapshot } from './data.js';
+import { CPO_TOKEN, pushTariff, writeFixtures, writeSnapshot } from './data.js';
 import { measure, type Scenario } from './load.js';
 import { cpuSeconds, type Proc, ROOT, startBare, startSim, stopAll } from './procs.js';
+import { medianOf } from './report.js';
 import * as sc from './scenarios.js';
 
 const { values } = parseArgs({
@@ -41,8 +42,6 @@ const SCENARIOS: Record<string, (build: number) => Scenario> = {
   put: (k) => sc.put(`AB${k}`),
 };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
 async function main(): Promise<void> {
   const names = (values.scenarios as string).split(',');
   for (const n of names) if (!SCENARIOS[n]) throw new Error(`unknown scenario ${n}: one of ${Object.keys(SCENARIOS).join(', ')}`);
@@ -56,12 +55,7 @@ async function main(): Promise<void> {
     const dbFile = join(dir, `db-${k}.json`);
     writeSnapshot(dbFile, STORED, sc.STORED);
     const sim = await startSim({ dbFile, cli: resolve(ROOT, cli), env: { FIXTURES: fixtures, ...env } });
-    const t = await fetch(`${sim.url}/ocpi/2.1.1/tariffs/NL/TST/${TARIFF_ID}`, {
-      method: 'PUT',
-      headers: { authorization: `Token ${CPO_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(tariff()),
-    });
-    if (!t.ok) throw new Error(`${spec}: tariff PUT answered ${t.status}`);
+    await pushTariff((path, init) => fetch(sim.url + path, init));
     builds.push(sim);
     console.log(`[${k}] ${spec}`);
   }
@@ -98,7 +92,7 @@ async function main(): Promise<void> {
   for (const [key, xs] of results) {
     const ps = p99s.get(key) as number[];
     console.log(
-      `  ${key.padEnd(18)} ${median(xs).toFixed(1).padStart(6)}  (${xs.map((x) => x.toFixed(1)).join(' ')})   p99 ${median(ps)} (${ps.join(' ')})`,
+      `  ${key.padEnd(18)} ${medianOf(xs).toFixed(1).padStart(6)}  (${xs.map((x) => x.toFixed(1)).join(' ')})   p99 ${medianOf(ps)} (${ps.join(' ')})`,
     );
   }
   for (const p of [...builds, bare]) await p.stop();

@@ -155,6 +155,23 @@ export function cdr(id: string, n: number, stored: number, prefix: string) {
 /** The token the bench CPO calls us with (pre-registered through the FIXTURES file). */
 export const CPO_TOKEN = 'bench-cpo-token-c';
 
+/** How a request reaches the simulator: `fetch` against its URL, or its app's `request()` in process. */
+export type Send = (path: string, init: RequestInit) => Response | Promise<Response>;
+
+/** PUT `body` as the bench CPO; throws unless the answer is OCPI status 1000. */
+export async function putAsCpo(send: Send, path: string, body: unknown): Promise<void> {
+  const res = await send(path, {
+    method: 'PUT',
+    headers: { authorization: `Token ${CPO_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = (await res.json()) as { status_code?: number };
+  if (answer.status_code !== 1000) throw new Error(`PUT ${path}: HTTP ${res.status} ${JSON.stringify(answer)}`);
+}
+
+/** The tariff the bench's connectors name, pushed first as a CPO's sync would. */
+export const pushTariff = (send: Send) => putAsCpo(send, `/ocpi/2.1.1/tariffs/${CPO.country_code}/${CPO.party_id}/${TARIFF_ID}`, tariff());
+
 /**
  * A FIXTURES file (src/fixtures/file.ts): the bench CPO registered without a handshake (no
  * endpoints, so nothing is pushed to it) and `tokens` Plugsurfing tokens that answer ALLOWED.

@@ -19,9 +19,10 @@ import { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
-import { CPO_TOKEN, LOCATIONS_PATH, location, locationId, TARIFF_ID, tariff, writeFixtures } from './data.js';
+import { CPO_TOKEN, LOCATIONS_PATH, location, locationId, pushTariff, putAsCpo, writeFixtures } from './data.js';
 import type { Scenario } from './load.js';
 import { bareListener, DOCUMENT } from './reference.mjs';
+import { medianOf } from './report.js';
 import { authorize, BENCH_TOKENS, cdrs, patch, put, STORED, versions } from './scenarios.js';
 
 const { values } = parseArgs({
@@ -129,17 +130,10 @@ async function simulatorOf(root: string, dir: string) {
   const { createSimulator } = (await import(`${root}/app.js`)) as typeof import('../src/app.js');
   const { loadConfig } = (await import(`${root}/config.js`)) as typeof import('../src/config.js');
   const sim = await createSimulator(loadConfig({ DB_FILE: dbFile, FIXTURES: fixtures, LOG_LEVEL: 'warn', PORT: '4000' }));
-  const putJson = async (path: string, body: unknown) => {
-    const r = await sim.app.request(path, {
-      method: 'PUT',
-      headers: { Authorization: `Token ${CPO_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (r.status >= 300) throw new Error(`PUT ${path}: ${r.status}`);
-  };
-  // The connectors name this tariff: pushed first, as a CPO's sync would.
-  await putJson(`/ocpi/2.1.1/tariffs/NL/TST/${TARIFF_ID}`, tariff());
-  for (let n = 0; n < STORED_COUNT; n++) await putJson(`${LOCATIONS_PATH}/${locationId(STORED, n)}`, location(locationId(STORED, n), n));
+  const send = (path: string, init: RequestInit) => sim.app.request(path, init);
+  await pushTariff(send);
+  for (let n = 0; n < STORED_COUNT; n++)
+    await putAsCpo(send, `${LOCATIONS_PATH}/${locationId(STORED, n)}`, location(locationId(STORED, n), n));
   return sim;
 }
 
@@ -190,11 +184,10 @@ async function main(): Promise<void> {
       results.set(name, [...(results.get(name) ?? []), us]);
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-  const bare = median(results.get('bare node:http') as number[]);
+  const bare = medianOf(results.get('bare node:http') as number[]);
   console.log(`in-process, ${ROUNDS} rounds, CPU us per request (median; min-max), x bare by CPU`);
   for (const [name, xs] of results) {
-    const m = median(xs);
+    const m = medianOf(xs);
     console.log(
       `  ${name.padEnd(16)} ${m.toFixed(1).padStart(7)}  (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})  ${(bare / m).toFixed(3)}`,
     );

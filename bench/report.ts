@@ -27,15 +27,15 @@ export function median(runs: Metrics[]): Metrics {
   });
   const keys = new Set(withRatios.flatMap((m) => Object.keys(m)));
   const out: Metrics = {};
-  for (const k of keys) {
-    const v = withRatios
-      .map((m) => m[k])
-      .filter((x): x is number => x !== undefined)
-      .sort((a, b) => a - b);
-    const mid = v.length >> 1;
-    out[k] = v.length % 2 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
-  }
+  for (const k of keys) out[k] = medianOf(withRatios.map((m) => m[k]).filter((x): x is number => x !== undefined));
   return out;
+}
+
+/** The median of some figures (the mean of the middle two for an even count). */
+export function medianOf(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
 }
 
 interface Target {

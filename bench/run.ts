@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CPO, CPO_TOKEN, locationBytes, TARIFF_ID, tariff, writeFixtures, writeSnapshot, writeStatusLog } from './data.js';
+import { CPO_TOKEN, locationBytes, pushTariff, writeFixtures, writeSnapshot, writeStatusLog } from './data.js';
 import { type LoadOptions, type LoadResult, measure, sample, type Scenario, sequential } from './load.js';
 import { cpuSeconds, memoryMb, type Proc, ROOT, startBare, startHono, startSim, stopAll } from './procs.js';
 import { summarise } from './profile.js';
@@ -70,13 +70,7 @@ async function simWith(label: string, stored: number, tokens: number): Promise<R
   writeFixtures(join(dir, 'fixtures.json'), tokens);
   const nodeFlags = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
   const proc = await startSim({ dbFile, nodeFlags, env: { FIXTURES: join(dir, 'fixtures.json') } });
-  const res = await fetch(`${proc.url}/ocpi/2.1.1/tariffs/${CPO.country_code}/${CPO.party_id}/${TARIFF_ID}`, {
-    method: 'PUT',
-    headers: { authorization: `Token ${CPO_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(tariff()),
-  });
-  const answer = (await res.json()) as { status_code?: number };
-  if (answer.status_code !== 1000) throw new Error(`PUT tariff: ${JSON.stringify(answer)}`);
+  await pushTariff((path, init) => fetch(proc.url + path, init));
   return {
     proc,
     stop: async () => {
