@@ -5,7 +5,7 @@
 import type { Hono } from 'hono';
 import type { z } from 'zod';
 import { ADMIN_BASE, type AdminRoute, type AdminRouter } from '../../src/admin/router.js';
-import { OCPI_BASE, type OcpiRoute, type OcpiRouter } from '../../src/ocpi/transport/router.js';
+import { isOcpiPath, OCPI_BASE, type OcpiRoute, type OcpiRouter } from '../../src/ocpi/transport/router.js';
 
 export type Family = 'ocpi' | 'admin' | 'oioi';
 
@@ -27,13 +27,12 @@ export interface Target {
 }
 
 const FAMILIES: [string, Family][] = [
-  [`${OCPI_BASE}/`, 'ocpi'],
   [`${ADMIN_BASE}/`, 'admin'],
   ['/api/', 'oioi'],
 ];
 
 export function familyOf(path: string): Family | undefined {
-  if (path === OCPI_BASE) return 'ocpi';
+  if (isOcpiPath(path)) return 'ocpi';
   return FAMILIES.find(([prefix]) => path.startsWith(prefix))?.[1];
 }
 
