@@ -7,7 +7,7 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { Deps } from '../deps.js';
 import { tokenOfHeader } from '../ocpi/parties.js';
-import { envelope } from '../ocpi/transport/envelope.js';
+import { envelopeText } from '../ocpi/transport/envelope.js';
 import { sendEnvelope } from '../ocpi/transport/respond.js';
 import { OcpiStatus } from '../ocpi/transport/status.js';
 import { destroyConnection, onConnectionClose, onServerClosing } from './connection.js';
@@ -64,7 +64,7 @@ async function answer(c: Context, deps: Deps, rule: HttpFaultRule, next: Next): 
   }
   if (rule.empty) return c.body(null, 200);
   if (rule.malformed) {
-    const full = JSON.stringify(envelope(deps.clock.now(), { id: 'truncated' }));
+    const full = envelopeText(deps.clock.now(), { id: 'truncated' }, OcpiStatus.SUCCESS);
     const text = full.slice(0, Math.floor(full.length / 2)); // cut inside the object: never valid JSON
     c.set('journalResponseBody', text);
     return c.body(text, 200, { 'Content-Type': 'application/json' });
