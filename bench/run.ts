@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CPO_TOKEN, locationBytes, pushTariff, writeFixtures, writeSnapshot, writeStatusLog } from './data.js';
 import { type LoadOptions, type LoadResult, measure, sample, type Scenario, sequential } from './load.js';
-import { cpuSeconds, memoryMb, type Proc, ROOT, startBare, startHono, startSim, stopAll } from './procs.js';
+import { cpuSeconds, health, memoryMb, type Proc, ROOT, startBare, startHono, startSim, stopAll, untilCleared } from './procs.js';
 import { summarise } from './profile.js';
 import * as S from './scenarios.js';
 import { report, type Metrics, median } from './report.js';
@@ -39,6 +39,8 @@ const RESTART_LINES = num(args['restart-lines']);
 /** Before each bare measurement: the simulator's idle compaction starts 1 s after its last write. */
 const BARE_PAUSE_MS = 2000;
 const only = args.only ? new Set(args.only.split(',')) : null;
+/** Servers measured for reference only (no target, no simulator to wait for). */
+const REFERENCES = new Set(['bare', 'hono', 'hono_put']);
 const MAIN = ['versions', 'tokens', 'patch', 'authorize', 'cdr', 'put'];
 /** --only takes parts (main, scale, restart, sync) and scenarios of the main part (versions, patch...). */
 const want = (part: string) => !only || only.has(part) || (part === 'main' && MAIN.some((k) => only.has(k)));
@@ -80,22 +82,6 @@ async function simWith(label: string, stored: number, tokens: number): Promise<R
   };
 }
 
-interface Health {
-  parsing?: boolean;
-  compacting?: boolean;
-}
-const health = async (url: string) => (await (await fetch(`${url}/health`)).json()) as Health;
-
-/** Milliseconds until /health says `flag` is false (the snapshot parsed, a compaction ended); at most 60 s. */
-async function untilCleared(url: string, flag: keyof Health): Promise<number> {
-  const started = performance.now();
-  while ((await health(url))[flag]) {
-    if (performance.now() - started > 60_000) throw new Error(`/health still said ${flag} after 60 s`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return performance.now() - started;
-}
-
 /**
  * The idle compaction after a load (it starts 1 s after the last write): how long it took, and the
  * longest a request waited meanwhile (/health, one at a time; the server is otherwise idle, so
@@ -128,7 +114,7 @@ async function findings(url: string): Promise<{ total: number; rule?: string }> 
 /** One scenario against a server process: throughput, latency, and the server's CPU time per request. */
 async function scenario(m: Metrics, key: string, s: Scenario, o: LoadOptions, pid: number): Promise<LoadResult> {
   const counter = { i: 0 };
-  const sim = key !== 'bare' && key !== 'hono';
+  const sim = !REFERENCES.has(key);
   const before = sim ? await findings(o.url) : undefined;
   await sample(s, o, 3, counter);
   let cpu0 = 0;
@@ -180,7 +166,7 @@ async function oneRun(run: number): Promise<Metrics> {
   const paired = async (key: string, s: Scenario, o: LoadOptions, pid: number) => {
     await new Promise((r) => setTimeout(r, BARE_PAUSE_MS));
     // A compaction goes on in the background now (chunked, serving meanwhile): it ends first.
-    if (key !== 'hono') await untilCleared(o.url, 'compacting');
+    if (!REFERENCES.has(key)) await untilCleared(o.url, 'compacting');
     const b = await measureBare();
     m[`${key}.bare_rps`] = b['bare.rps'] as number;
     m[`${key}.bare_cpu_us`] = b['bare.cpu_us'] as number;
@@ -190,6 +176,7 @@ async function oneRun(run: number): Promise<Metrics> {
   if (want('main')) {
     const hono = await startHono();
     await paired('hono', { ...S.bare, name: 'hono GET (ref.)' }, load(hono.url), hono.pid);
+    if (wantScenario('put')) await paired('hono_put', { ...S.put(`R${tag}`), name: 'hono zod PUT (ref.)' }, load(hono.url), hono.pid);
     await hono.stop();
 
     log(`run ${run}: simulator, ${SMALL} locations stored`);
@@ -325,6 +312,8 @@ async function main(): Promise<void> {
     simulator: 'node dist/cli.js',
     bare: 'node bench/bare.mjs (156-byte JSON GET)',
     hono: 'node bench/hono.mjs (the same document from a plain Hono app, reference only)',
+    hono_put:
+      "node bench/hono.mjs: the location PUT zod-validated with the simulator's Location schema into a Map (the issue's reference, no target)",
     put_ids: 'a new location id per request',
   };
   const { table, targets } = report(med, { runs: RUNS, connections: num(args.connections), small: SMALL, large: LARGE, sync: SYNC });
