@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CPO_TOKEN, pushTariff, writeFixtures, writeSnapshot } from './data.js';
 import { measure, type Scenario } from './load.js';
-import { cpuSeconds, type Proc, ROOT, startBare, startSim, stopAll } from './procs.js';
+import { cpuSeconds, type Proc, ROOT, startBare, startSim, stopAll, untilCleared } from './procs.js';
 import { medianOf } from './report.js';
 import * as sc from './scenarios.js';
 
@@ -77,10 +77,23 @@ async function main(): Promise<void> {
     p99s.set(key, [...(p99s.get(key) ?? []), r.p99]);
     return { rps: r.rps, us, p99: r.p99 };
   };
+  /**
+   * A build's idle compaction starts 1 s after its last write and would share the CPU with the
+   * next build's measurement (the second of a pair paid for the first's writes): every build is
+   * left to finish it first. The order of the builds also alternates from round to round.
+   */
+  const quiet = async () => {
+    await new Promise((r) => setTimeout(r, 1200));
+    for (const sim of builds) await untilCleared(sim.url, 'compacting');
+  };
   for (let round = 0; round < Number(values.rounds); round++) {
+    const order = [...builds.entries()];
+    if (round % 2) order.reverse();
     for (const name of names) {
+      await quiet();
       const b = await run(bare, sc.bare, 'bare GET');
-      for (const [k, sim] of builds.entries()) {
+      for (const [k, sim] of order) {
+        await quiet();
         const r = await run(sim, (SCENARIOS[name] as (k: number) => Scenario)(k), `${name} [${k}]`);
         console.log(
           `round ${round + 1} ${name} [${k}]: ${Math.round(r.rps)} req/s, ${r.us.toFixed(1)} us/req, p99 ${r.p99} ms (bare ${b.us.toFixed(1)})`,

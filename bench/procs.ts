@@ -120,3 +120,19 @@ export function cpuSeconds(pid: number, mainThreadOnly = false): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+export interface Health {
+  parsing?: boolean;
+  compacting?: boolean;
+}
+export const health = async (url: string) => (await (await fetch(`${url}/health`)).json()) as Health;
+
+/** Milliseconds until /health says `flag` is false (the snapshot parsed, a compaction ended); at most 60 s. */
+export async function untilCleared(url: string, flag: keyof Health): Promise<number> {
+  const started = performance.now();
+  while ((await health(url))[flag]) {
+    if (performance.now() - started > 60_000) throw new Error(`/health still said ${flag} after 60 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return performance.now() - started;
+}
