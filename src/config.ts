@@ -9,8 +9,17 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const positiveInt = (max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
-const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max}`);
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 const httpUrl = z
   .string()
   .refine((s) => /^https?:\/\/[^\s]+$/.test(s) && URL.canParse(s), { message: 'must be an http(s) URL' })
@@ -18,11 +27,19 @@ const httpUrl = z
 
 /** Each entry: env variable -> [config key, schema, default (string, as it would be in env)]. */
 const variables = {
-  PORT: ['port', z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0).max(65535, 'must be a TCP port (0-65535)'), '4000'],
+  PORT: [
+    'port',
+    z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0).max(65535, 'must be a TCP port (0-65535)'),
+    '4000',
+  ],
   HOST: ['host', z.string().min(1), '127.0.0.1'],
   PUBLIC_URL: ['publicUrl', httpUrl.optional(), undefined],
   DB_FILE: ['dbFile', z.string().min(1), 'data/db.json'],
-  REGISTRATION_TOKEN: ['registrationToken', z.string().regex(/^[\x21-\x7E]{1,64}$/, 'must be 1-64 printable ASCII characters without spaces'), DEFAULT_REGISTRATION_TOKEN],
+  REGISTRATION_TOKEN: [
+    'registrationToken',
+    z.string().regex(/^[\x21-\x7E]{1,64}$/, 'must be 1-64 printable ASCII characters without spaces'),
+    DEFAULT_REGISTRATION_TOKEN,
+  ],
   REGISTRATION_TOKEN_SINGLE_USE: ['registrationTokenSingleUse', bool, 'false'],
   SEED: ['seed', z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0), '1'],
   ADMIN_TOKEN: ['adminToken', z.string().min(8, 'must be at least 8 characters').optional(), undefined],
@@ -39,13 +56,22 @@ const variables = {
   REQUIRED_CPO_ENDPOINTS: ['requiredCpoEndpoints', list, 'credentials,tokens'],
   CLIENT_ERROR_HTTP_STATUS: ['clientErrorHttpStatus', z.enum(['200', '400'], { message: 'must be 200 or 400' }).transform(Number), '200'],
   TARIFF_POLICY: ['tariffPolicy', z.enum(['strict', 'lenient'], { message: 'must be strict or lenient' }), 'strict'],
-  TERRITORY: ['territory', list.pipe(z.array(z.string().regex(/^[A-Z]{3}$/, 'must list ISO 3166-1 alpha-3 codes'))), TERRITORY_ALPHA3.join(',')],
+  TERRITORY: [
+    'territory',
+    list.pipe(z.array(z.string().regex(/^[A-Z]{3}$/, 'must list ISO 3166-1 alpha-3 codes'))),
+    TERRITORY_ALPHA3.join(','),
+  ],
   PUSH_RETRY_BASE_MS: ['pushRetryBaseMs', positiveInt(3_600_000), '1000'],
   PUSH_RETRY_MAX_ATTEMPTS: ['pushRetryMaxAttempts', positiveInt(100), '6'],
   MAX_PAGE_LIMIT: ['maxPageLimit', positiveInt(10_000), '100'],
   MAX_OBJECTS_PER_PARTY: ['maxObjectsPerParty', positiveInt(), '200000'],
   MAX_RECORDS: ['maxRecords', positiveInt(), '100000'],
-  LOG_LEVEL: ['logLevel', z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'must be debug, info, warn, error or silent' }), 'info'],
+  HTTP_BATCHING: ['httpBatching', bool, 'true'],
+  LOG_LEVEL: [
+    'logLevel',
+    z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'must be debug, info, warn, error or silent' }),
+    'info',
+  ],
   FIXTURES: ['fixturesFile', z.string().min(1).optional(), undefined],
   FAULTS_FILE: ['faultsFile', z.string().min(1).optional(), undefined],
 } as const;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createSimulator, type Simulator, type SimulatorOptions } from './app.js';
 import type { Config } from './config.js';
+import { batchingServer } from './http-batching.js';
 
 /** How long in-flight requests may run after a stop before their connections are cut. */
 const STOP_GRACE_MS = 1500;
@@ -19,7 +20,17 @@ export interface RunningSimulator extends Simulator {
 export async function startServer(config: Config, options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const sim = await createSimulator(config, options);
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: sim.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: sim.app.fetch,
+        port: config.port,
+        hostname: config.host,
+        ...(config.httpBatching
+          ? { createServer: batchingServer((err) => sim.deps.log.error('an answer could not be written', { error: err.message })) }
+          : {}),
+      },
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
