@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileStore, PARSE_SLICE } from './file.js';
 import { snapshotText } from './snapshot.js';
-import { put, del, StoreWriteError, update } from './store.js';
+import { put, del, putSeldomRead, StoreWriteError, update } from './store.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'emp-sim-store-'));
 
@@ -44,6 +44,33 @@ describe('FileStore', () => {
     const b = await FileStore.open(file);
     expect([...b.entries('locations')]).toEqual([['NL*TNM/2', { id: '2' }]]);
     expect(b.get('tokens', 'u1')).toEqual({ uid: 'u1' });
+  });
+
+  it('a value written as seldom read is kept as its text until read, logged once, and replays and compacts to the same value', async () => {
+    const file = join(dir(), 'db.json');
+    const a = await FileStore.open(file);
+    const cdr = { id: 'C1', note: 'é "quoted" \u2028', n: [1, 2.5, null], nested: { ok: true } };
+    await a.write([putSeldomRead('cdrs', 'NL*TNM/C1', cdr), put('findings', 'f1', { rule: 'r' })]);
+    expect(a.unparsedValues, 'the CDR is held as text, the finding as an object').toBe(1);
+    expect(a.get('cdrs', 'NL*TNM/C1')).toEqual(cdr);
+    expect(a.unparsedValues, 'parsed (and kept) once read').toBe(0);
+    // The log line holds the value itself, not a wrapper, and no flag.
+    const line = readFileSync(`${file}.log.0`, 'utf8').split('\n')[0] as string;
+    expect(JSON.parse(line)).toEqual([
+      { op: 'put', collection: 'cdrs', key: 'NL*TNM/C1', value: cdr },
+      { op: 'put', collection: 'findings', key: 'f1', value: { rule: 'r' } },
+    ]);
+    await a.write([putSeldomRead('cdrs', 'NL*TNM/C2', { ...cdr, id: 'C2' })]);
+    // No close(): replayed from the log, then compacted and reopened from the snapshot.
+    const b = await FileStore.open(file);
+    expect([...b.entries('cdrs')]).toEqual([
+      ['NL*TNM/C1', cdr],
+      ['NL*TNM/C2', { ...cdr, id: 'C2' }],
+    ]);
+    await b.close();
+    const c = await FileStore.open(file);
+    expect(c.get('cdrs', 'NL*TNM/C2')).toEqual({ ...cdr, id: 'C2' });
+    await c.close();
   });
 
   it('close compacts into the lowdb snapshot, which always parses, and removes old logs', async () => {

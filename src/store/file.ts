@@ -9,6 +9,7 @@ import { basename, dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { MemoryStore, type Undo } from './memory.js';
 import { SNAPSHOT_CHUNK_CHARS, SnapshotFile, type SnapshotToWrite } from './snapshot-file.js';
+import { RawJson } from './snapshot.js';
 import { type LoggedMutation, type Mutation, type StateDocument, StoreWriteError } from './store.js';
 
 interface Waiter {
@@ -201,9 +202,10 @@ export class FileStore extends MemoryStore {
   override write(mutations: Mutation[]): Promise<void> {
     if (this.closed) return Promise.reject(new StoreWriteError('the store is closed'));
     if (mutations.length === 0) return Promise.resolve();
-    const undo = this.state.apply(mutations);
+    const { line, applied } = logLine(mutations);
+    const undo = this.state.apply(applied);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ chunk: `${JSON.stringify(logged(mutations))}\n`, undo, waiter: { resolve, reject } });
+      this.queue.push({ chunk: line, undo, waiter: { resolve, reject } });
       this.scheduleFlush();
     });
   }
@@ -458,6 +460,30 @@ function isAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * The log line of a write, and the mutations to apply: a value marked `asText` is serialised
+ * once, for the line, and kept as those bytes (RawJson, parsed when first read), so the heap and
+ * the collector do not carry its objects (a CDR is ~100 of them).
+ */
+function logLine(mutations: Mutation[]): { line: string; applied: Mutation[] } {
+  if (!mutations.some((m) => m.op === 'put' && m.asText && !m.changes))
+    return { line: `${JSON.stringify(logged(mutations))}\n`, applied: mutations };
+  const parts: string[] = [];
+  const applied: Mutation[] = [];
+  for (const m of mutations) {
+    if (m.op === 'put' && m.asText && !m.changes) {
+      const text = JSON.stringify(m.value);
+      parts.push(`{"op":"put","collection":${JSON.stringify(m.collection)},"key":${JSON.stringify(m.key)},"value":${text}}`);
+      const bytes = Buffer.from(text, 'utf8');
+      applied.push({ op: 'put', collection: m.collection, key: m.key, value: new RawJson(bytes, 0, bytes.length, 'utf8') });
+    } else {
+      parts.push(JSON.stringify(logged([m])[0]));
+      applied.push(m);
+    }
+  }
+  return { line: `[${parts.join(',')}]\n`, applied };
 }
 
 /** What the log records of a write: a `put` with changes as those changes only (see Mutation). */

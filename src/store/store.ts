@@ -14,7 +14,19 @@ export type Mutation =
    * store with a log records them instead of the whole value (a status PATCH of a 2 KB Location
    * logs its status and last_updated, not the Location).
    */
-  { op: 'put'; collection: string; key: string; value: unknown; changes?: PathChange[] } | { op: 'del'; collection: string; key: string };
+  | {
+      op: 'put';
+      collection: string;
+      key: string;
+      value: unknown;
+      changes?: PathChange[];
+      /**
+       * A value seldom read again (a CDR): a store that serialises it anyway (the file store's
+       * log) may keep it as that JSON text, outside the JS heap, until it is read.
+       */
+      asText?: true;
+    }
+  | { op: 'del'; collection: string; key: string };
 
 /** What a log line holds: a mutation, or the changes of a `put` that had them. */
 export type LoggedMutation = Mutation | { op: 'set'; collection: string; key: string; changes: PathChange[] };
@@ -53,6 +65,14 @@ export interface Store {
 }
 
 export const put = (collection: string, key: string, value: unknown): Mutation => ({ op: 'put', collection, key, value });
+/** A `put` of a value seldom read again (see Mutation `asText`). */
+export const putSeldomRead = (collection: string, key: string, value: unknown): Mutation => ({
+  op: 'put',
+  collection,
+  key,
+  value,
+  asText: true,
+});
 /** `value`, which is the value stored at `key` with `changes` set (see Mutation). */
 export const update = (collection: string, key: string, value: unknown, changes: PathChange[]): Mutation => ({
   op: 'put',

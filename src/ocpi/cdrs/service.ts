@@ -10,7 +10,7 @@
 import type { Config } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { evictOldest, type NewFinding } from '../../rules/findings.js';
-import { put } from '../../store/index.js';
+import { putSeldomRead } from '../../store/index.js';
 import { findLocation } from '../locations/service.js';
 import { unknownFieldFinding } from '../locations/owned.js';
 import { COLLECTIONS, ownedKey, type StoredCdr } from '../records.js';
@@ -157,7 +157,11 @@ export async function receiveCdr(deps: Deps, party: string, body: unknown, reque
     findings: recorded.recorded.map((f) => f.id),
     received_at: new Date(now).toISOString(),
   };
-  await deps.store.write([...evictOldest(deps.store, CDRS, deps.config.maxRecords, 1), put(CDRS, key, stored), ...recorded.mutations]);
+  await deps.store.write([
+    ...evictOldest(deps.store, CDRS, deps.config.maxRecords, 1),
+    putSeldomRead(CDRS, key, stored),
+    ...recorded.mutations,
+  ]);
   deps.findings.announce(recorded.recorded);
   deps.events.emit({ type: 'change', data: { collection: CDRS, key, op: 'put' } });
   return { stored, verdict, url };

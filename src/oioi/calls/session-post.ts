@@ -17,7 +17,7 @@ import type { Location } from '../../ocpi/locations/schema.js';
 import { ownedKey, type StoredCdr } from '../../ocpi/records.js';
 import { listAuthorizations, tokenUidsByAuthId } from '../../ocpi/tokens/service.js';
 import { evictOldest, type NewFinding } from '../../rules/findings.js';
-import { put } from '../../store/index.js';
+import { putSeldomRead } from '../../store/index.js';
 import { checkPartner } from '../keys.js';
 import { badFormat, OioiError, RESULT, type CallAnswer } from '../protocol.js';
 import { parseCall, SessionPost, uidProblem } from '../schema.js';
@@ -39,7 +39,8 @@ const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 function tokenUidsOf(ctx: CallContext, user: SessionPost['user']): { uids: string[]; authId: string } {
   if (user['identifier-type'] === 'rfid') {
     const problem = uidProblem(user.identifier);
-    if (problem) throw badFormat(`user.identifier "${user.identifier}" is not a valid RFID UID: it ${problem}`, 'session-post.user.identifier');
+    if (problem)
+      throw badFormat(`user.identifier "${user.identifier}" is not a valid RFID UID: it ${problem}`, 'session-post.user.identifier');
     const token = findRfidToken(ctx.deps, user.identifier);
     return { uids: token ? [token.token.uid] : [], authId: token?.token.auth_id ?? user.identifier };
   }
@@ -96,7 +97,11 @@ export const sessionPost: CallHandler = async (ctx, raw) => {
   }
   const location = hit?.stored.location as Location;
   const { uids, authId } = tokenUidsOf(ctx, post.user);
-  const decisions: Decision[] = uids.flatMap((uid) => listAuthorizations(deps, { token_uid: uid, party }).filter((r) => r.protocol === 'oioi').reverse());
+  const decisions: Decision[] = uids.flatMap((uid) =>
+    listAuthorizations(deps, { token_uid: uid, party })
+      .filter((r) => r.protocol === 'oioi')
+      .reverse(),
+  );
   const key = cdrKey(party, post['session-id']);
   const previous = deps.store.get<StoredCdr>(CDRS, key);
   const final = post['session-interval'].stop !== undefined;
@@ -113,10 +118,19 @@ export const sessionPost: CallHandler = async (ctx, raw) => {
   const object = { module: 'cdrs', id: ownedKey(party, post['session-id']) };
   const first = verdict.reasons[0];
   if (verdict.verdict === 'DUPLICATE') {
-    await deps.findings.record([{ party, rule: first?.rule as string, severity: 'warning', message: first?.message as string, object, request_id: ctx.requestId }]);
+    await deps.findings.record([
+      { party, rule: first?.rule as string, severity: 'warning', message: first?.message as string, object, request_id: ctx.requestId },
+    ]);
     return answer(false, first?.message ?? 'duplicate', RESULT.clientError);
   }
-  const findings: NewFinding[] = verdict.reasons.map((r) => ({ party, rule: r.rule, severity: 'warning', message: r.message, object, request_id: ctx.requestId }));
+  const findings: NewFinding[] = verdict.reasons.map((r) => ({
+    party,
+    rule: r.rule,
+    severity: 'warning',
+    message: r.message,
+    object,
+    request_id: ctx.requestId,
+  }));
   const recorded = deps.findings.mutations(findings);
   const stored: StoredCdr = {
     party,
@@ -129,7 +143,7 @@ export const sessionPost: CallHandler = async (ctx, raw) => {
     oioi: { partner_identifier: caller.partner_identifier, session: post, final, posts: (previous?.oioi?.posts ?? 0) + 1 },
   };
   const evictions = previous ? [] : evictOldest(deps.store, CDRS, deps.config.maxRecords, 1);
-  await deps.store.write([...evictions, put(CDRS, key, stored), ...recorded.mutations]);
+  await deps.store.write([...evictions, putSeldomRead(CDRS, key, stored), ...recorded.mutations]);
   deps.findings.announce(recorded.recorded);
   deps.events.emit({ type: 'change', data: { collection: CDRS, key, op: 'put' } });
   if (verdict.verdict === 'ACCEPTED') return answer(true, null, RESULT.success);
