@@ -468,26 +468,32 @@ function isAlive(pid: number): boolean {
  * the collector do not carry its objects (a CDR is ~100 of them).
  */
 function logLine(mutations: Mutation[]): { line: string; applied: Mutation[] } {
-  if (!mutations.some((m) => m.op === 'put' && m.asText && !m.changes))
-    return { line: `${JSON.stringify(logged(mutations))}\n`, applied: mutations };
+  if (!mutations.some(keptAsText)) return { line: `${JSON.stringify(logged(mutations))}\n`, applied: mutations };
   const parts: string[] = [];
   const applied: Mutation[] = [];
   for (const m of mutations) {
-    if (m.op === 'put' && m.asText && !m.changes) {
+    if (keptAsText(m)) {
       const text = JSON.stringify(m.value);
       parts.push(`{"op":"put","collection":${JSON.stringify(m.collection)},"key":${JSON.stringify(m.key)},"value":${text}}`);
       const bytes = Buffer.from(text, 'utf8');
       applied.push({ op: 'put', collection: m.collection, key: m.key, value: new RawJson(bytes, 0, bytes.length, 'utf8') });
     } else {
-      parts.push(JSON.stringify(logged([m])[0]));
+      parts.push(JSON.stringify(loggedMutation(m)));
       applied.push(m);
     }
   }
   return { line: `[${parts.join(',')}]\n`, applied };
 }
 
-/** What the log records of a write: a `put` with changes as those changes only (see Mutation). */
+/** A whole value marked `asText` (a `put` with changes logs only those). */
+const keptAsText = (m: Mutation): m is Extract<Mutation, { op: 'put' }> => m.op === 'put' && m.asText === true && !m.changes;
+
+/** What the log records of a mutation: a `put` with changes as those changes only (see Mutation). */
+function loggedMutation(m: Mutation): LoggedMutation {
+  return m.op === 'put' && m.changes ? { op: 'set', collection: m.collection, key: m.key, changes: m.changes } : m;
+}
+
+/** What the log records of a write (the mutations themselves when none has changes: no copy). */
 function logged(mutations: Mutation[]): readonly LoggedMutation[] {
-  if (!mutations.some((m) => m.op === 'put' && m.changes)) return mutations;
-  return mutations.map((m) => (m.op === 'put' && m.changes ? { op: 'set', collection: m.collection, key: m.key, changes: m.changes } : m));
+  return mutations.some((m) => m.op === 'put' && m.changes) ? mutations.map(loggedMutation) : mutations;
 }
