@@ -47,6 +47,9 @@ interface Target {
   met: boolean | null;
 }
 
+/** Servers measured for reference only: no target, no simulator (run.ts waits for none). */
+export const REFERENCES: ReadonlySet<string> = new Set(['bare', 'hono', 'hono_put']);
+
 const rows = (large: string, small: string): [key: string, label: string, ratioTarget?: number][] => [
   ['bare', 'bare node:http GET'],
   ['hono', 'plain Hono GET (reference)'],
@@ -93,7 +96,7 @@ export function report(m: Metrics, z: Sizes): { table: string; targets: Target[]
     if (m[`${key}.rps`] === undefined) continue;
     const verdicts: string[] = [];
     if (ratioTarget) verdicts.push(`>= ${ratioTarget}: ${target(`${label} x bare`, m[`${key}.ratio`], '>=', ratioTarget)}`);
-    if (!key.startsWith('bare') && !key.startsWith('hono')) verdicts.push(`p99 ${target(`${label} p99`, m[`${key}.p99`], '<=', 25, 'ms')}`);
+    if (!REFERENCES.has(key)) verdicts.push(`p99 ${target(`${label} p99`, m[`${key}.p99`], '<=', 25, 'ms')}`);
     const failed = m[`${key}.failed`] ? ` (${f(m[`${key}.failed`])} failed)` : '';
     lines.push(
       `| ${label}${failed} | ${f(m[`${key}.rps`])} | ${f(m[`${key}.p50`])} | ${f(m[`${key}.p99`])} | ${key === 'bare' ? '1' : f(m[`${key}.ratio`], 3)} | ${verdicts.join(', ')} | ${f(m[`${key}.cpu_us`])} | ${key === 'bare' ? '1' : f(m[`${key}.cpu_ratio`], 3)} |`,

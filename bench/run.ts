@@ -11,7 +11,7 @@ import { type LoadOptions, type LoadResult, measure, sample, type Scenario, sequ
 import { cpuSeconds, health, memoryMb, type Proc, ROOT, startBare, startHono, startSim, stopAll, untilCleared } from './procs.js';
 import { summarise } from './profile.js';
 import * as S from './scenarios.js';
-import { report, type Metrics, median } from './report.js';
+import { REFERENCES, report, type Metrics, median } from './report.js';
 
 const { values: args } = parseArgs({
   strict: true,
@@ -39,8 +39,6 @@ const RESTART_LINES = num(args['restart-lines']);
 /** Before each bare measurement: the simulator's idle compaction starts 1 s after its last write. */
 const BARE_PAUSE_MS = 2000;
 const only = args.only ? new Set(args.only.split(',')) : null;
-/** Servers measured for reference only (no target, no simulator to wait for). */
-const REFERENCES = new Set(['bare', 'hono', 'hono_put']);
 const MAIN = ['versions', 'tokens', 'patch', 'authorize', 'cdr', 'put'];
 /** --only takes parts (main, scale, restart, sync) and scenarios of the main part (versions, patch...). */
 const want = (part: string) => !only || only.has(part) || (part === 'main' && MAIN.some((k) => only.has(k)));
