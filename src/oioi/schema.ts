@@ -4,7 +4,7 @@
 // call key down, e.g. `station-post.station.address.country`.
 import { z } from 'zod';
 import { describeIssues } from '../ocpi/transport/errors.js';
-import { jsonPath, withoutNulls } from '../ocpi/transport/validate.js';
+import { compiled, jsonPath, withoutNulls } from '../ocpi/transport/validate.js';
 import { badFormat } from './protocol.js';
 
 const typed = (what: string) => ({ error: (i: { input: unknown }) => (i.input === undefined ? 'is required' : `must be ${what}`) });
@@ -29,8 +29,25 @@ const Time = str().regex(/^([01]\d|2[0-4]):[0-5]\d$/, { message: 'must be a time
 
 /** Connector types listed in station_post.rst; others are accepted with a finding (the docs invite new ones). */
 export const CONNECTOR_NAMES = [
-  'Type2', 'Combo', 'Chademo', 'Schuko', 'Type3', 'CeeBlue', '3PinSquare', 'Type1', 'CeeRed', 'Cee2Poles',
-  'Tesla', 'Scame', 'Nema5', 'CeePlus', 'T13', 'T15', 'T23', 'Marechal', 'TypeE',
+  'Type2',
+  'Combo',
+  'Chademo',
+  'Schuko',
+  'Type3',
+  'CeeBlue',
+  '3PinSquare',
+  'Type1',
+  'CeeRed',
+  'Cee2Poles',
+  'Tesla',
+  'Scame',
+  'Nema5',
+  'CeePlus',
+  'T13',
+  'T15',
+  'T23',
+  'Marechal',
+  'TypeE',
 ] as const;
 
 export const OioiConnector = obj({
@@ -42,7 +59,9 @@ export type OioiConnector = z.infer<typeof OioiConnector>;
 
 export const OioiStation = obj({
   // Station ids become store keys and admin URL segments: no '/'.
-  id: text().max(255, { message: 'must be at most 255 characters' }).regex(/^[^/]+$/, { message: 'must not contain "/"' }),
+  id: text()
+    .max(255, { message: 'must be at most 255 characters' })
+    .regex(/^[^/]+$/, { message: 'must not contain "/"' }),
   name: text(),
   description: str().optional(),
   latitude: num().min(-90, { message: 'must be between -90 and 90' }).max(90, { message: 'must be between -90 and 90' }),
@@ -65,7 +84,12 @@ export const OioiStation = obj({
   'cpo-id': text(),
   'is-open-24': bool(),
   connectors: list(OioiConnector).min(1, { message: 'must contain at least one connector' }),
-  'open-hour-notes': list(obj({ times: list(Time).length(2, { message: 'must be [open, close]' }), days: list(Day).length(2, { message: 'must be [first day, last day]' }) })).optional(),
+  'open-hour-notes': list(
+    obj({
+      times: list(Time).length(2, { message: 'must be [open, close]' }),
+      days: list(Day).length(2, { message: 'must be [first day, last day]' }),
+    }),
+  ).optional(),
   notes: str().optional(),
   'is-reservable': bool().optional(),
   'floor-level': int().optional(),
@@ -115,7 +139,7 @@ export type SessionPost = z.infer<typeof SessionPost>;
 
 /** Parse a call's object or throw 400 naming every broken field (the first in `field`). */
 export function parseCall<S extends z.ZodType>(schema: S, call: string, raw: unknown): z.output<S> {
-  const result = schema.safeParse(withoutNulls(raw));
+  const result = compiled(schema).safeParse(withoutNulls(raw));
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: [call, jsonPath(i.path)].filter(Boolean).join('.'), message: i.message }));
   throw badFormat(`Invalid ${call}: ${describeIssues(issues)}`, issues[0]?.path, issues);

@@ -8,7 +8,7 @@ import type { Mutation, Store } from '../../store/index.js';
 import { perStore } from '../../store/per-store.js';
 import { clientError, invalidParameters, notFound } from '../transport/errors.js';
 import type { PartyRequest } from '../transport/router.js';
-import { zodIssues } from '../transport/validate.js';
+import { compiled, zodIssues } from '../transport/validate.js';
 import { dateTimeToMillis } from '../types.js';
 
 /**
@@ -28,7 +28,7 @@ export function ownPartyKey(req: PartyRequest, module: string): string {
 
 /** A URL segment checked with the schema of the id it names; 2001 naming the segment. */
 export function urlSegment(schema: z.ZodType<string>, value: string | undefined, name: string): string {
-  const result = schema.safeParse(value ?? '');
+  const result = compiled(schema).safeParse(value ?? '');
   if (!result.success) {
     const issues = zodIssues(result.error).map((i) => ({ path: `url.${name}`, message: i.message }));
     throw invalidParameters(`Invalid ${name} in the URL: ${issues.map((i) => i.message).join('; ')}`, issues);
