@@ -142,6 +142,37 @@ describe('verdicts', () => {
     expect(loc2.body.data.reasons.map((r: any) => r.rule)).toEqual(['cdr.started-after-refusal']);
   });
 
+  it('among many decisions, the last at or before the start counts, also after the clock was set back', async () => {
+    const allowedAs = (allowed: string) => sim.call('PATCH', '/admin/tokens/PS-RFID-ALLOWED-01', { json: { allowed } });
+    // 200 decisions a minute apart from 10:00, alternating ALLOWED and BLOCKED: 10:00 ALLOWED,
+    // 10:01 BLOCKED, ..., 13:19 BLOCKED.
+    for (let i = 0; i < 200; i++) {
+      const allowed = i % 2 === 0 ? 'ALLOWED' : 'BLOCKED';
+      await allowedAs(allowed);
+      expect(await authorizeAt('PS-RFID-ALLOWED-01')).toBe(allowed);
+      sim.clock.advance(60_000);
+    }
+    const startingAt = (id: string, start: string) =>
+      post(cdr(id, { start_date_time: start, charging_periods: [{ ...cdr(id).charging_periods[0], start_date_time: start }] }));
+    const rules = async (id: string, start: string) => (await startingAt(id, start)).body.data?.reasons?.map((r: any) => r.rule) ?? [];
+    expect(await rules('M-1', '2026-01-15T10:00:30Z')).toEqual([]); // after 10:00 ALLOWED
+    expect(await rules('M-2', '2026-01-15T11:37:00Z')).toEqual(['cdr.started-after-refusal']); // 11:37 BLOCKED, same second
+    expect(await rules('M-3', '2026-01-15T11:38:59Z')).toEqual([]); // 11:38 ALLOWED
+    expect(await rules('M-4', '2026-01-15T09:59:59Z')).toEqual([]); // before any decision
+    expect(await rules('M-5', '2026-01-15T23:00:00Z')).toEqual(['cdr.started-after-refusal']); // after the last, BLOCKED
+
+    // The clock set back to 11:38:30: a refusal recorded now sits between 11:38 ALLOWED and 11:39
+    // BLOCKED in time, though it is the newest record.
+    sim.clock.set('2026-01-15T11:38:30Z');
+    await allowedAs('NO_CREDIT');
+    expect(await authorizeAt('PS-RFID-ALLOWED-01')).toBe('NO_CREDIT');
+    expect(await rules('M-6', '2026-01-15T11:38:45Z')).toEqual(['cdr.started-after-refusal']);
+    expect(await rules('M-7', '2026-01-15T11:38:15Z')).toEqual([]); // 11:38 ALLOWED still the last before
+    expect(await rules('M-8', '2026-01-15T11:40:10Z')).toEqual([]); // 11:40 ALLOWED
+    // The newest record is not the last in time any more: 13:00 ALLOWED is.
+    expect(await rules('M-9', '2026-01-15T13:00:30Z')).toEqual([]);
+  });
+
   it('an auth_id that is none of our tokens: rejected (cdr.unknown-token)', async () => {
     const res = await post(cdr('CDR-X', { auth_id: 'NL-TNM-C12345678-X' }));
     expect(res.body.status_code).toBe(2000);

@@ -16,8 +16,9 @@ import { unknownFieldFinding } from '../locations/owned.js';
 import { COLLECTIONS, ownedKey, type StoredCdr } from '../records.js';
 import { findTariff } from '../tariffs/service.js';
 import type { Tariff } from '../tariffs/schema.js';
-import { authorizationsAt, tokenUidsByAuthId } from '../tokens/service.js';
+import { lastAuthorizationAt, tokenUidsByAuthId } from '../tokens/service.js';
 import { validate } from '../transport/validate.js';
+import { dateTimeToMillis } from '../types.js';
 import { checkTotals, priceCdr } from './pricing.js';
 import { CDR } from './schema.js';
 import { type CdrVerdictResult, cdrVerdict } from './verdict.js';
@@ -112,7 +113,9 @@ export async function receiveCdr(deps: Deps, party: string, body: unknown, reque
   const url = cdrUrl(deps.config, cdr.id);
   const previous = deps.store.get<StoredCdr>(CDRS, key);
   const tokenUids = tokenUidsByAuthId(deps, cdr.auth_id);
-  const decisions = tokenUids.flatMap((uid) => authorizationsAt(deps, party, uid, cdr.location.id));
+  // Per token, only the decision the rule can pick (the verdict then picks among those).
+  const start = dateTimeToMillis(cdr.start_date_time);
+  const decisions = tokenUids.flatMap((uid) => lastAuthorizationAt(deps, party, uid, cdr.location.id, start) ?? []);
   const verdict = cdrVerdict({
     cdr,
     ...(previous ? { previous: { verdict: previous.verdict, received_at: previous.received_at } } : {}),

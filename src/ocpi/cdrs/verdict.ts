@@ -42,14 +42,15 @@ export interface CdrVerdictResult {
   reasons: VerdictReason[];
 }
 
-const toSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+/** A decision's time as the rule compares it: to the second (CDR times have seconds). */
+export const decisionSecond = (time: string) => Math.floor(Date.parse(time) / 1000) * 1000;
 
 /** The last decision at or before `startMs` (ties: the later recorded wins). */
 export function lastDecisionBefore(decisions: readonly Decision[], startMs: number): Decision | undefined {
   let last: Decision | undefined;
   let lastMs = Number.NEGATIVE_INFINITY;
   for (const d of decisions) {
-    const t = toSecond(Date.parse(d.time));
+    const t = decisionSecond(d.time);
     if (t <= startMs && t >= lastMs) {
       last = d;
       lastMs = t;

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { evictOldest } from '../../rules/findings.js';
 import { del, put, type Mutation, type Store } from '../../store/index.js';
 import { perStore } from '../../store/per-store.js';
+import { decisionSecond } from '../cdrs/verdict.js';
 import { type AuthorizationRecord, COLLECTIONS, type StoredToken } from '../records.js';
 import { pusherOf } from './push.js';
 import type { AllowedType, Token } from './schema.js';
@@ -137,11 +138,24 @@ export function ocpiNow(ms: number): string {
 const authKey = (party: string, uid: string, locationId: string) => `${party}\n${uid}\n${locationId}`;
 
 /** Decisions of one key in time of recording; the oldest leave from the front in O(1). */
+/**
+ * One key's decisions in the order recorded, each with its time at the precision the CDR rule
+ * compares (parsed once: a CDR looks at the decisions around its start, not at every decision).
+ */
 class DecisionList {
   items: AuthorizationRecord[] = [];
+  seconds: number[] = [];
   head = 0;
+  /** False once a decision was recorded with an earlier time than the one before (a clock set back). */
+  ordered = true;
   get size(): number {
     return this.items.length - this.head;
+  }
+  push(r: AuthorizationRecord): void {
+    const second = decisionSecond(r.time);
+    if (this.size > 0 && second < (this.seconds[this.seconds.length - 1] as number)) this.ordered = false;
+    this.items.push(r);
+    this.seconds.push(second);
   }
   removeOldest(r: AuthorizationRecord): void {
     if (this.items[this.head] === r) {
@@ -150,14 +164,32 @@ class DecisionList {
       return;
     }
     const i = this.items.indexOf(r, this.head);
-    if (i >= 0) this.items.splice(i, 1);
+    if (i >= 0) {
+      this.items.splice(i, 1);
+      this.seconds.splice(i, 1);
+    }
   }
   compact(): readonly AuthorizationRecord[] {
     if (this.head > 0) {
       this.items = this.items.slice(this.head);
+      this.seconds = this.seconds.slice(this.head);
       this.head = 0;
     }
     return this.items;
+  }
+  /**
+   * What `lastDecisionBefore` picks from these decisions. Searched from the newest: when the times
+   * never went back, the first one at or before the start is it.
+   */
+  lastAtOrBefore(startMs: number): AuthorizationRecord | undefined {
+    let best = -1;
+    for (let i = this.items.length - 1; i >= this.head; i--) {
+      const second = this.seconds[i] as number;
+      if (second > startMs || (best >= 0 && second <= (this.seconds[best] as number))) continue;
+      best = i;
+      if (this.ordered) break;
+    }
+    return best < 0 ? undefined : this.items[best];
   }
 }
 
@@ -188,7 +220,7 @@ class AuthorizationIndex {
       list = new DecisionList();
       this.byKey.set(key, list);
     }
-    list.items.push(r);
+    list.push(r);
   }
   /** An evicted record: the oldest of all, so the first of its list. */
   remove(r: AuthorizationRecord): void {
@@ -201,8 +233,8 @@ class AuthorizationIndex {
   settled(store: Store): void {
     this.count = store.size(AUTHORIZATIONS);
   }
-  at(key: string): readonly AuthorizationRecord[] {
-    return this.byKey.get(key)?.compact() ?? [];
+  lastAtOrBefore(key: string, startMs: number): AuthorizationRecord | undefined {
+    return this.byKey.get(key)?.lastAtOrBefore(startMs);
   }
 }
 
@@ -242,9 +274,18 @@ export async function recordAuthorization(
   return record;
 }
 
-/** Decisions for a token of ours at a location of a CPO, oldest first. */
-export function authorizationsAt(deps: Deps, party: string, uid: string, locationId: string): readonly AuthorizationRecord[] {
-  return authIndex(deps.store).at(authKey(party, uid, locationId));
+/**
+ * The decision the CDR rule looks at for a token of ours at a location of a CPO: the last one at
+ * or before `startMs` (cdrs/verdict.ts `lastDecisionBefore`), found without a scan of them all.
+ */
+export function lastAuthorizationAt(
+  deps: Deps,
+  party: string,
+  uid: string,
+  locationId: string,
+  startMs: number,
+): AuthorizationRecord | undefined {
+  return authIndex(deps.store).lastAtOrBefore(authKey(party, uid, locationId), startMs);
 }
 
 export interface AuthorizationFilter {
