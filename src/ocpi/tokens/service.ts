@@ -135,7 +135,9 @@ export function ocpiNow(ms: number): string {
 
 // ---- authorizations ----------------------------------------------------------------------------
 
-const authKey = (party: string, uid: string, locationId: string) => `${party}\n${uid}\n${locationId}`;
+/** A decision's key: party, token and location; `undefined` for one recorded without a location (OIOI rfid-verify). */
+const authKey = (party: string, uid: string, locationId: string | undefined) =>
+  locationId === undefined ? `${party}\n${uid}` : `${party}\n${uid}\n${locationId}`;
 
 /** Decisions of one key in time of recording; the oldest leave from the front in O(1). */
 /**
@@ -208,13 +210,11 @@ class AuthorizationIndex {
   invalidate(): void {
     this.generation = -1;
   }
-  private keyOf(r: AuthorizationRecord): string | undefined {
-    const loc = r.location_references?.location_id;
-    return loc === undefined ? undefined : authKey(r.party, r.token_uid, loc);
+  private keyOf(r: AuthorizationRecord): string {
+    return authKey(r.party, r.token_uid, r.location_references?.location_id);
   }
   add(r: AuthorizationRecord): void {
     const key = this.keyOf(r);
-    if (key === undefined) return;
     let list = this.byKey.get(key);
     if (!list) {
       list = new DecisionList();
@@ -225,13 +225,16 @@ class AuthorizationIndex {
   /** An evicted record: the oldest of all, so the first of its list. */
   remove(r: AuthorizationRecord): void {
     const key = this.keyOf(r);
-    const list = key === undefined ? undefined : this.byKey.get(key);
+    const list = this.byKey.get(key);
     if (!list) return;
     list.removeOldest(r);
-    if (list.size === 0) this.byKey.delete(key as string);
+    if (list.size === 0) this.byKey.delete(key);
   }
   settled(store: Store): void {
     this.count = store.size(AUTHORIZATIONS);
+  }
+  at(key: string): readonly AuthorizationRecord[] {
+    return this.byKey.get(key)?.compact() ?? [];
   }
   lastAtOrBefore(key: string, startMs: number): AuthorizationRecord | undefined {
     return this.byKey.get(key)?.lastAtOrBefore(startMs);
@@ -286,6 +289,11 @@ export function lastAuthorizationAt(
   startMs: number,
 ): AuthorizationRecord | undefined {
   return authIndex(deps.store).lastAtOrBefore(authKey(party, uid, locationId), startMs);
+}
+
+/** Decisions recorded without a location for a token at a party (OIOI rfid-verify), oldest first. */
+export function authorizationsWithoutLocation(deps: Deps, party: string, uid: string): readonly AuthorizationRecord[] {
+  return authIndex(deps.store).at(authKey(party, uid, undefined));
 }
 
 export interface AuthorizationFilter {

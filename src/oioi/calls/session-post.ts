@@ -15,7 +15,7 @@ import { CDR_RULES, cdrVerdict, type Decision } from '../../ocpi/cdrs/verdict.js
 import type { CDR } from '../../ocpi/cdrs/schema.js';
 import type { Location } from '../../ocpi/locations/schema.js';
 import { ownedKey, type StoredCdr } from '../../ocpi/records.js';
-import { listAuthorizations, tokenUidsByAuthId } from '../../ocpi/tokens/service.js';
+import { authorizationsWithoutLocation, tokenUidsByAuthId } from '../../ocpi/tokens/service.js';
 import { evictOldest, type NewFinding } from '../../rules/findings.js';
 import { putSeldomRead } from '../../store/index.js';
 import { checkPartner } from '../keys.js';
@@ -97,11 +97,8 @@ export const sessionPost: CallHandler = async (ctx, raw) => {
   }
   const location = hit?.stored.location as Location;
   const { uids, authId } = tokenUidsOf(ctx, post.user);
-  const decisions: Decision[] = uids.flatMap((uid) =>
-    listAuthorizations(deps, { token_uid: uid, party })
-      .filter((r) => r.protocol === 'oioi')
-      .reverse(),
-  );
+  // rfid-verify decisions carry no location: the party's for these tokens, from the index.
+  const decisions: Decision[] = uids.flatMap((uid) => authorizationsWithoutLocation(deps, party, uid).filter((r) => r.protocol === 'oioi'));
   const key = cdrKey(party, post['session-id']);
   const previous = deps.store.get<StoredCdr>(CDRS, key);
   const final = post['session-interval'].stop !== undefined;
