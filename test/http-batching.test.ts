@@ -4,6 +4,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchedListener, batchingServer } from '../src/http-batching.js';
+import { readIncoming } from '../src/ocpi/transport/incoming.js';
 import { location } from './locations-fixtures.js';
 import { startSim, type TestSim } from './helpers/sim.js';
 
@@ -167,7 +168,11 @@ describe('the simulator with and without HTTP_BATCHING', () => {
       const answers = await Promise.all(requests);
       const stored = await sim.call('GET', '/admin/locations?limit=100');
       return {
-        answers: answers.map((a) => [a.status, a.body?.status_code, a.body?.data === undefined ? null : JSON.stringify(a.body.data).replaceAll(`:${sim.port}/`, ':PORT/')]),
+        answers: answers.map((a) => [
+          a.status,
+          a.body?.status_code,
+          a.body?.data === undefined ? null : JSON.stringify(a.body.data).replaceAll(`:${sim.port}/`, ':PORT/'),
+        ]),
         stored: stored.body.total,
       };
     };
@@ -176,5 +181,52 @@ describe('the simulator with and without HTTP_BATCHING', () => {
     expect(batched).toEqual(unbatched);
     expect(batched.stored).toBe(20);
     expect(new Set(batched.answers.map((a) => `${a[0]}/${a[1]}`))).toEqual(new Set(['201/1000', '200/1000', '404/2000', '401/2000']));
+  });
+});
+
+describe('reading a body (src/ocpi/transport/incoming.ts readIncoming) under batching', () => {
+  const tooLarge = () => new Error('too large');
+  /** Each request's body as read, and whether reading it had to wait for stream events. */
+  async function bodies(parts: string[], maxBytes = 1000): Promise<{ text: string; seen: string[] }> {
+    const seen: string[] = [];
+    const port = await listen(async (req, res) => {
+      const reading = readIncoming(req, maxBytes, tooLarge);
+      const waited = req.listenerCount('data') > 0;
+      try {
+        seen.push(`${(await reading).toString()} ${waited ? 'after events' : 'at once'}`);
+        res.end('ok');
+      } catch (err) {
+        seen.push(String(err));
+        res.end('refused');
+      }
+    });
+    const { text, socket } = await new Promise<{ text: string; socket: Socket }>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', async () => {
+        for (const [i, part] of parts.entries()) {
+          if (i > 0) await new Promise((r) => setTimeout(r, 30));
+          socket.write(part);
+        }
+      });
+      let received = '';
+      socket.on('data', (d) => {
+        received += d;
+        if (/\r\n\r\n(ok|refused)$/.test(received)) resolve({ text: received, socket });
+      });
+      socket.on('error', reject);
+    });
+    socket.destroy();
+    return { text, seen };
+  }
+  const post = (body: string, declared = body.length) => `POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: ${declared}\r\n\r\n${body}`;
+
+  it('a body that came with its headers is taken at once; one still arriving, after its events', async () => {
+    expect((await bodies([post('{"a":1}')])).seen).toEqual(['{"a":1} at once']);
+    expect((await bodies([post('{"a":', 7), '1}'])).seen).toEqual(['{"a":1} after events']);
+    expect((await bodies([post('')])).seen).toEqual([' at once']);
+  });
+
+  it('a complete body over the limit is refused either way', async () => {
+    expect((await bodies([post('x'.repeat(50))], 10)).seen).toEqual(['Error: too large']);
+    expect((await bodies([post('x'.repeat(20), 50), 'y'.repeat(30)], 10)).seen).toEqual(['Error: too large']);
   });
 });

@@ -43,6 +43,11 @@ export function readIncoming(incoming: IncomingMessage, maxBytes: number, tooLar
     };
     const onAborted = () => onError(new Error('Client connection closed before the body ended'));
     if (incoming.readableEnded) return resolve(Buffer.alloc(0));
+    // The whole body already parsed (it came with the headers, the usual case for a small body):
+    // taken from the stream's buffer at once, without a tick and the data and end events.
+    if (incoming.complete && !incoming.readableFlowing && incoming.readableLength <= maxBytes) {
+      return resolve((incoming.read() as Buffer | null) ?? Buffer.alloc(0));
+    }
     incoming.on('data', onData);
     incoming.on('end', onEnd);
     incoming.on('error', onError);
