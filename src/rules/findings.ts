@@ -36,12 +36,7 @@ export function newRecordId(prefix: string, now: number): string {
 export function evictOldest(store: Store, collection: string, max: number, adding: number): Mutation[] {
   const excess = store.size(collection) + adding - max;
   if (excess <= 0) return [];
-  const out: Mutation[] = [];
-  for (const key of store.keys(collection)) {
-    if (out.length >= excess) break;
-    out.push(del(collection, key));
-  }
-  return out;
+  return store.oldestKeys(collection, excess).map((key) => del(collection, key));
 }
 
 export class Findings {

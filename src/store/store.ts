@@ -53,6 +53,12 @@ export interface Store {
   entries<T>(collection: string): IterableIterator<[string, T]>;
   /** Keys in insertion order, without reading the values (a file store parses those lazily). */
   keys(collection: string): IterableIterator<string>;
+  /**
+   * The `count` oldest keys, to delete in the write that follows (an eviction): each call goes on
+   * from the keys the last one gave. Constant time where `keys()` would step over every entry
+   * deleted at the front (see MemoryState.oldestKeys).
+   */
+  oldestKeys(collection: string, count: number): string[];
   size(collection: string): number;
   /** Apply atomically in memory now; resolves once durable, rejects (and undoes) if not. */
   write(mutations: Mutation[]): Promise<void>;
