@@ -23,10 +23,18 @@ async function listen(listener: RequestListener, errors: Error[] = []): Promise<
   return (server.address() as AddressInfo).port;
 }
 
-/** Raw HTTP/1.1 over one connection: everything in `text` goes out in one write. */
-function rawExchange(port: number, text: string, answers: number): Promise<{ text: string; socket: Socket }> {
+/**
+ * Raw HTTP/1.1 over one connection: `text` goes out in one write; a list of parts goes out one
+ * write each, 30 ms apart.
+ */
+function rawExchange(port: number, text: string | string[], answers: number): Promise<{ text: string; socket: Socket }> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    const socket = connect(port, '127.0.0.1', async () => {
+      for (const [i, part] of [text].flat().entries()) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 30));
+        socket.write(part);
+      }
+    });
     let received = '';
     const done = () => resolve({ text: received, socket });
     socket.on('data', (d) => {
@@ -187,7 +195,7 @@ describe('the simulator with and without HTTP_BATCHING', () => {
 describe('reading a body (src/ocpi/transport/incoming.ts readIncoming) under batching', () => {
   const tooLarge = () => new Error('too large');
   /** Each request's body as read, and whether reading it had to wait for stream events. */
-  async function bodies(parts: string[], maxBytes = 1000): Promise<{ text: string; seen: string[] }> {
+  async function bodies(parts: string[], maxBytes = 1000): Promise<{ seen: string[] }> {
     const seen: string[] = [];
     const port = await listen(async (req, res) => {
       const reading = readIncoming(req, maxBytes, tooLarge);
@@ -200,22 +208,9 @@ describe('reading a body (src/ocpi/transport/incoming.ts readIncoming) under bat
         res.end('refused');
       }
     });
-    const { text, socket } = await new Promise<{ text: string; socket: Socket }>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', async () => {
-        for (const [i, part] of parts.entries()) {
-          if (i > 0) await new Promise((r) => setTimeout(r, 30));
-          socket.write(part);
-        }
-      });
-      let received = '';
-      socket.on('data', (d) => {
-        received += d;
-        if (/\r\n\r\n(ok|refused)$/.test(received)) resolve({ text: received, socket });
-      });
-      socket.on('error', reject);
-    });
+    const { socket } = await rawExchange(port, parts, 1);
     socket.destroy();
-    return { text, seen };
+    return { seen };
   }
   const post = (body: string, declared = body.length) => `POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: ${declared}\r\n\r\n${body}`;
 
