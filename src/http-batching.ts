@@ -5,10 +5,10 @@
 // and on a machine with kernel page-table isolation (bench/README.md) each one flushes the TLB,
 // so every handler ran with cold caches. Here the poll phase only queues what it read; the check
 // phase (setImmediate) runs the queued handlers one after another, then writes their answers one
-// after another. A request with a body runs on a tick later, once its body is read, still
-// next to the others; an answer given after an await (a group commit) is written at once. What a
-// request waits for this is the rest of its turn's reads: microseconds under load, nothing when
-// it came alone.
+// after another. A request with a body goes on once its body is read (right after the phase when
+// the body came with the headers, see ocpi/transport/incoming.ts), still next to the others; an
+// answer given after an await (a group commit) is written at once. What a request waits for this
+// is the rest of its turn's reads: microseconds under load, nothing when it came alone.
 import { createServer, type IncomingMessage, type RequestListener, ServerResponse } from 'node:http';
 
 type OnError = (err: Error) => void;
@@ -58,8 +58,8 @@ export class BatchedResponse extends ServerResponse {
 /**
  * How long the handlers of one check phase may run before the loop turns again (the rest wait
  * for the next one): what the poll phase delivers meanwhile is not held up for longer. 1 ms is
- * about 35 versions GETs, small against a p99 of a few ms; in one A/B, 3 ms was no better and
- * 0.3 ms kept only part of the gain.
+ * about 35 versions GETs, small against a p99 of a few ms. Against 0.3 and 3 ms (bench/README.md)
+ * no budget was better across the board, and 3 ms doubled the p99 of authorize.
  */
 export const TURN_BUDGET_MS = 1;
 

@@ -139,10 +139,10 @@ export function ocpiNow(ms: number): string {
 const authKey = (party: string, uid: string, locationId: string | undefined) =>
   locationId === undefined ? `${party}\n${uid}` : `${party}\n${uid}\n${locationId}`;
 
-/** Decisions of one key in time of recording; the oldest leave from the front in O(1). */
 /**
  * One key's decisions in the order recorded, each with its time at the precision the CDR rule
  * compares (parsed once: a CDR looks at the decisions around its start, not at every decision).
+ * The oldest leave from the front in O(1).
  */
 class DecisionList {
   items: AuthorizationRecord[] = [];
