@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cdrVerdict } from '../src/ocpi/cdrs/verdict.js';
+import { cdrVerdict, lastDecisionBefore } from '../src/ocpi/cdrs/verdict.js';
 import { startSim, type TestSim } from './helpers/sim.js';
 
 const T0 = '2026-01-01T00:00:00Z';
@@ -197,6 +197,51 @@ describe('after a restart (file store)', () => {
       const res = await post(cdr('AFTER', { auth_id: authIds['PS-RFID-EXPIRED-01'] }));
       expect(res.body.data.reasons.map((r: any) => r.rule)).toEqual(['cdr.started-after-refusal']);
       expect((await post(cdr('AFTER'))).body.status_message).toContain('cdr.duplicate');
+    } finally {
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('decisions kept at MAX_RECORDS (file store)', () => {
+  it('while decisions are evicted, each CDR gets the verdict of the decisions kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdrs-'));
+    try {
+      await sim.stop();
+      sim = await startSim({ dbFile: join(dir, 'db.json'), maxRecords: 5 });
+      ({ token } = await sim.addParty('NL', 'TNM'));
+      for (const id of ['LOC1', 'LOC2', 'LOC3']) await sim.call('PUT', `/ocpi/2.1.1/locations/NL/TNM/${id}`, { token, json: location(id) });
+      for (const t of (await sim.call('GET', '/admin/tokens?limit=100')).body.items) authIds[t.token.uid] = t.token.auth_id;
+      const statuses = ['ALLOWED', 'BLOCKED', 'NO_CREDIT'];
+      let n = 0;
+      // 40 decisions at 3 locations, one a minute: the store keeps the last 5. After each, a CDR
+      // at each location starting now must get the verdict the kept decisions give.
+      for (let i = 0; i < 40; i++) {
+        const allowed = statuses[(i * 7) % 3] as string;
+        const at = `LOC${1 + ((i * 5) % 3)}`;
+        await sim.call('PATCH', '/admin/tokens/PS-RFID-ALLOWED-01', { json: { allowed } });
+        expect(await authorizeAt('PS-RFID-ALLOWED-01', at)).toBe(allowed);
+        sim.clock.advance(30_000);
+        const kept = (await sim.call('GET', '/admin/authorizations?limit=100')).body.items;
+        expect(kept).toHaveLength(Math.min(i + 1, 5));
+        const start = new Date(sim.clock.now()).toISOString().slice(0, 19) + 'Z';
+        for (const loc of ['LOC1', 'LOC2', 'LOC3']) {
+          const last = lastDecisionBefore(kept.filter((r: any) => r.location_references.location_id === loc).reverse(), Date.parse(start));
+          const refused = last !== undefined && last.allowed !== 'ALLOWED';
+          const id = `K-${n++}`;
+          const res = await post(
+            cdr(id, {
+              location: location(loc),
+              start_date_time: start,
+              charging_periods: [{ ...cdr(id).charging_periods[0], start_date_time: start }],
+            }),
+          );
+          const rules = res.body.data?.reasons?.map((r: any) => r.rule) ?? [];
+          expect(rules, `decision ${i}, CDR at ${loc}`).toEqual(refused ? ['cdr.started-after-refusal'] : []);
+        }
+        sim.clock.advance(30_000);
+      }
     } finally {
       await sim.stop();
       rmSync(dir, { recursive: true, force: true });

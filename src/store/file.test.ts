@@ -1,6 +1,8 @@
 // The durable store: replay, compaction, torn tails, group commit, disk failures.
 import { appendFileSync, cpSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileStore, PARSE_SLICE } from './file.js';
@@ -44,6 +46,25 @@ describe('FileStore', () => {
     const b = await FileStore.open(file);
     expect([...b.entries('locations')]).toEqual([['NL*TNM/2', { id: '2' }]]);
     expect(b.get('tokens', 'u1')).toEqual({ uid: 'u1' });
+  });
+
+  it('values kept as text, written one at a time, hold about their own bytes (not the pool slabs they shared with the log)', async () => {
+    // Before: each ~1.9 KB text shared an 8 KB pool slab with its log batch, and kept it alive:
+    // ~4 KB of ArrayBuffers per value, against ~2 KB written in batches.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const a = await FileStore.open(join(dir(), 'db.json'));
+    const value = (i: number) => ({ id: `C${i}`, note: 'x'.repeat(1850) });
+    const textBytes = JSON.stringify(value(0)).length;
+    const N = 2000;
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < N; i++) await a.write([putSeldomRead('cdrs', `K${i}`, value(i))]);
+    gc();
+    const perValue = (process.memoryUsage().arrayBuffers - before) / N;
+    expect(a.unparsedValues).toBe(N);
+    expect(perValue, `${perValue.toFixed(0)} bytes of ArrayBuffers per ${textBytes}-byte text`).toBeLessThan(textBytes * 1.3);
+    await a.close();
   });
 
   it('a value written as seldom read is kept as its text until read, logged once, and replays and compacts to the same value', async () => {

@@ -229,7 +229,7 @@ export class FileStore extends MemoryStore {
         if (this.holding) await this.holding.catch(() => {});
         const batch = this.queue;
         this.queue = [];
-        const data = Buffer.from(batch.map((p) => p.chunk).join(''));
+        const data = ownBytes(batch.map((p) => p.chunk).join(''));
         try {
           if (this.logBroken) this.reopenLog();
           this.makeRoom(data.length);
@@ -437,6 +437,18 @@ export const PARSE_SLICE = 25;
 const PREALLOCATE_MIN = 16 << 10;
 const PREALLOCATE_MAX = 1 << 20;
 const ZEROS = Buffer.alloc(64 << 10);
+
+/**
+ * A batch's bytes in a Buffer of its own. `Buffer.from` takes a small one (under 4 K) from Node's
+ * shared 8 KB pool, whose slabs also hold the texts of the values kept as text (logLine): a slab
+ * lives as long as any of its slices, so each batch beside a CDR's text stayed in memory with it
+ * (measured: 4.9 KB of RSS per CDR written one at a time, against 3.0 KB in batches).
+ */
+function ownBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
 
 /** Read-write, created if missing, NOT append: batches are written at their offset (see makeRoom). */
 function openLog(path: string): number {
