@@ -64,6 +64,12 @@ describe('FileStore', () => {
     const perValue = (process.memoryUsage().arrayBuffers - before) / N;
     expect(a.unparsedValues).toBe(N);
     expect(perValue, `${perValue.toFixed(0)} bytes of ArrayBuffers per ${textBytes}-byte text`).toBeLessThan(textBytes * 1.3);
+    // Texts across slab boundaries, a multi-byte one, and one larger than a slab's share: each reads back whole.
+    const wide = { id: 'W', note: 'é€😀'.repeat(3000) };
+    await a.write([putSeldomRead('cdrs', 'W', wide), putSeldomRead('cdrs', 'S', { id: 'S', note: 'ü' })]);
+    for (let i = 0; i < N; i++) expect(a.get('cdrs', `K${i}`)).toEqual(value(i));
+    expect(a.get('cdrs', 'W')).toEqual(wide);
+    expect(a.get('cdrs', 'S')).toEqual({ id: 'S', note: 'ü' });
     await a.close();
   });
 
