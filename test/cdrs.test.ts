@@ -1,7 +1,7 @@
 // POST /ocpi/2.1.1/cdrs through a real server: verdicts (accepted after ALLOWED, rejected when
 // started after a refusal, unknown token, outside the Territory), duplicates, strict validation,
 // the price and totals check as findings, 405 for GET, and /admin/cdrs.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -197,6 +197,44 @@ describe('after a restart (file store)', () => {
       const res = await post(cdr('AFTER', { auth_id: authIds['PS-RFID-EXPIRED-01'] }));
       expect(res.body.data.reasons.map((r: any) => r.rule)).toEqual(['cdr.started-after-refusal']);
       expect((await post(cdr('AFTER'))).body.status_message).toContain('cdr.duplicate');
+    } finally {
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a decision the disk refuses (file store)', () => {
+  it('answers 503/3000, is not listed, and leaves no refusal behind for the CDR rule', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdrs-'));
+    const dbFile = join(dir, 'db.json');
+    try {
+      await sim.stop();
+      // At MAX_RECORDS the refused write also evicts the oldest decision: the index must not keep
+      // the refused one because the count of decisions came out the same.
+      sim = await startSim({ dbFile, maxRecords: 2 });
+      ({ token } = await sim.addParty('NL', 'TNM'));
+      await sim.call('PUT', '/ocpi/2.1.1/tariffs/NL/TNM/T1', { token, json: tariff('T1') });
+      await sim.call('PUT', '/ocpi/2.1.1/locations/NL/TNM/LOC1', { token, json: location('LOC1') });
+      for (const t of (await sim.call('GET', '/admin/tokens?limit=100')).body.items) authIds[t.token.uid] = t.token.auth_id;
+      expect(await authorizeAt('PS-RFID-ALLOWED-01', 'LOC1')).toBe('ALLOWED');
+      expect(await authorizeAt('PS-RFID-ALLOWED-01', 'LOC1')).toBe('ALLOWED');
+      // The log's fd swapped for one that cannot be written, as a vanished disk would (src/store/file.test.ts).
+      const store = sim.deps.store as unknown as { logFd: number };
+      const writable = store.logFd;
+      store.logFd = openSync(`${dbFile}.log.0`, 'r');
+      const refused = await sim.call('POST', '/ocpi/2.1.1/tokens/PS-RFID-NOCREDIT-01/authorize', { token, json: { location_id: 'LOC1' } });
+      expect(refused.status).toBe(503);
+      expect(refused.body.status_code).toBe(3000);
+      expect(refused.body.status_message).toContain('could not write its store');
+      closeSync(writable);
+      const kept = (await sim.call('GET', '/admin/authorizations')).body.items;
+      expect(kept.map((d: { token_uid: string }) => d.token_uid)).toEqual(['PS-RFID-ALLOWED-01', 'PS-RFID-ALLOWED-01']);
+      // The store reopens its log at the next write: the CDR is judged without that NO_CREDIT.
+      const res = await post(cdr('AFTER-REFUSED-WRITE', { auth_id: authIds['PS-RFID-NOCREDIT-01'] }));
+      expect(res.status).toBe(201);
+      expect(res.body.data?.reasons ?? []).toEqual([]);
+      expect((await adminCdrs()).items[0]).toMatchObject({ id: 'AFTER-REFUSED-WRITE', verdict: 'ACCEPTED' });
     } finally {
       await sim.stop();
       rmSync(dir, { recursive: true, force: true });

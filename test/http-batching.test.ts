@@ -4,7 +4,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchedListener, batchingServer } from '../src/http-batching.js';
-import { readIncoming } from '../src/ocpi/transport/incoming.js';
+import { incomingBodyNow, readIncoming } from '../src/ocpi/transport/incoming.js';
 import { location } from './locations-fixtures.js';
 import { startSim, type TestSim } from './helpers/sim.js';
 
@@ -218,6 +218,21 @@ describe('reading a body (src/ocpi/transport/incoming.ts readIncoming) under bat
     expect((await bodies([post('{"a":1}')])).seen).toEqual(['{"a":1} at once']);
     expect((await bodies([post('{"a":', 7), '1}'])).seen).toEqual(['{"a":1} after events']);
     expect((await bodies([post('')])).seen).toEqual([' at once']);
+  });
+
+  it('incomingBodyNow gives a body that came with its headers without waiting (the router answers it in the same turn), and nothing for one still arriving', async () => {
+    const now: (string | undefined)[] = [];
+    const port = await listen((req, res) => {
+      const body = incomingBodyNow(req, 1000);
+      now.push(body?.toString());
+      if (body) res.end('ok');
+      else void readIncoming(req, 1000, tooLarge).then(() => res.end('ok'));
+    });
+    for (const parts of [[post('{"a":1}')], [post('{"a":', 7), '1}'], [post('')]]) {
+      const { socket } = await rawExchange(port, parts, 1);
+      socket.destroy();
+    }
+    expect(now).toEqual(['{"a":1}', undefined, '']);
   });
 
   it('a complete body over the limit is refused either way', async () => {

@@ -1,10 +1,9 @@
-// Authorization overrides as the authorize route applies them: wait first (the decision is made
-// with the state as it is after the delay), then answer the forced Allowed value, saying in the
-// record's reason which rule forced it.
-import type { Deps } from '../deps.js';
+// Authorization overrides as the authorize route applies them: it waits the rule's delay first
+// (the decision is made with the state as it is after it), then answers the forced Allowed
+// value, saying in the record's reason which rule forced it.
 import type { AllowedType } from '../ocpi/tokens/schema.js';
 import { OcpiStatus } from '../ocpi/transport/status.js';
-import { type AuthorizationQuery, authorizationOverride, sleep } from './engine.js';
+import { authorizationOverride, sleep } from './engine.js';
 
 export { authorizationOverride };
 
@@ -18,17 +17,12 @@ interface DecisionLike {
 }
 
 /**
- * Consume the override for this authorization (if any) and wait its delay; the signal (asked for
- * only when there is a delay: building it costs every request) ends the wait early.
+ * The wait the rule asks for before the decision, or undefined when it asks for none (most
+ * requests: then nothing is awaited). The signal, asked for only when there is a delay (building
+ * it costs every request), ends the wait early.
  */
-export async function awaitAuthorizationOverride(
-  deps: Pick<Deps, 'faults'>,
-  q: AuthorizationQuery,
-  signal?: () => AbortSignal,
-): Promise<AuthorizationOverride | null> {
-  const override = authorizationOverride(deps, q);
-  if (override?.delayMs) await sleep(override.delayMs, signal?.());
-  return override;
+export function overrideDelay(override: AuthorizationOverride | null, signal: () => AbortSignal): Promise<void> | undefined {
+  return override?.delayMs ? sleep(override.delayMs, signal()) : undefined;
 }
 
 /** The decision with the forced Allowed value (answered as a success: the rule asked for that value). */

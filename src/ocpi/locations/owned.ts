@@ -124,15 +124,17 @@ function rememberOnce(store: Store, recorded: Finding[]): void {
   }
 }
 
-/** Write the object's mutations and the findings atomically; announce the findings once durable. */
-export async function commit(deps: Deps, mutations: Mutation[], findings: NewFinding[], applied?: () => void): Promise<void> {
+/**
+ * Write the object's mutations and the findings atomically; announce the findings once durable.
+ * Not `async`: the answer waits on the group commit through one promise, not three.
+ */
+export function commit(deps: Deps, mutations: Mutation[], findings: NewFinding[], applied?: () => void): Promise<void> {
   const recorded = deps.findings.mutations(withoutRepeats(deps.store, findings));
   // The store applies at once: everything read before this line is still current.
   const durable = deps.store.write(recorded.mutations.length > 0 ? [...mutations, ...recorded.mutations] : mutations);
   rememberOnce(deps.store, recorded.recorded);
   applied?.();
-  await durable;
-  deps.findings.announce(recorded.recorded);
+  return recorded.recorded.length > 0 ? durable.then(() => deps.findings.announce(recorded.recorded)) : durable;
 }
 
 /**

@@ -111,7 +111,7 @@ class Job {
    * oioi), and the log records only what it changed (a status PATCH: the status and two
    * last_updated, not the 2 KB Location).
    */
-  async save(stored: StoredLocation | undefined, location: Location, created: boolean, replace = false): Promise<OcpiResult> {
+  save(stored: StoredLocation | undefined, location: Location, created: boolean, replace = false): Promise<OcpiResult> {
     const { deps, t } = this;
     const created_at = stored?.created_at ?? new Date(this.req.now).toISOString();
     const record: StoredLocation =
@@ -120,17 +120,24 @@ class Job {
     const key = ownedKey(t.party, t.locationId);
     const changes = stored && !replace ? changesBetween(stored, record) : undefined;
     const write = changes ? update(LOCATIONS, key, record, changes) : put(LOCATIONS, key, record);
+    const failed = (err: unknown): never => {
+      evses.failed();
+      throw err;
+    };
+    let durable: Promise<void>;
     try {
-      await commit(deps, [write], this.findings, () => {
+      durable = commit(deps, [write], this.findings, () => {
         evses.applied();
         if (!stored) countAdded(deps, LOCATIONS, t.party);
       });
     } catch (err) {
-      evses.failed();
-      throw err;
+      return failed(err);
     }
-    deps.events.emit({ type: 'change', data: { collection: LOCATIONS, key, op: 'put' } });
-    return { http: created ? 201 : 200 };
+    // A chain rather than `async`: one promise between the group commit and the answer.
+    return durable.then(() => {
+      deps.events.emit({ type: 'change', data: { collection: LOCATIONS, key, op: 'put' } });
+      return { http: created ? 201 : 200 };
+    }, failed);
   }
 }
 

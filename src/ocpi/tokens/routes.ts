@@ -6,10 +6,10 @@ import { findLocation } from '../locations/service.js';
 import type { StoredToken } from '../records.js';
 import { invalidParameters, notFound, OcpiError } from '../transport/errors.js';
 import { paginatedResult } from '../transport/pagination.js';
-import type { OcpiRouter, PartyRequest } from '../transport/router.js';
+import type { OcpiResult, OcpiRouter, PartyRequest } from '../transport/router.js';
 import { OcpiStatus } from '../transport/status.js';
 import { validate } from '../transport/validate.js';
-import { awaitAuthorizationOverride, withOverride } from '../../faults/authorization.js';
+import { type AuthorizationOverride, authorizationOverride, overrideDelay, withOverride } from '../../faults/authorization.js';
 import { authorize } from './authorize.js';
 import { AuthorizationInfo, LocationReferences, Token, TokenType } from './schema.js';
 import { allTokens, getToken, recordAuthorization } from './service.js';
@@ -72,8 +72,8 @@ function tokenType(query: URLSearchParams): string {
   return parsed.data;
 }
 
-async function authorizeRequest(req: PartyRequest) {
-  const { deps, party, params, now } = req;
+function authorizeRequest(req: PartyRequest): Promise<OcpiResult> {
+  const { deps, party, params } = req;
   const uid = params.token_uid as string;
   const type = tokenType(req.query);
   const stored = getToken(deps, uid);
@@ -86,28 +86,41 @@ async function authorizeRequest(req: PartyRequest) {
   }
   const parsed = req.body === undefined || req.body === null ? undefined : validate(LocationReferences, req.body, 'LocationReferences');
   const references = parsed?.value;
-  if (parsed && parsed.unknownFields.length > 0) {
-    await deps.findings.record(
-      unknownFieldFinding(party.key, parsed.unknownFields, { module: 'tokens', id: `${uid}/authorize` }, req.requestId),
-    );
-  }
-  // Fault injection (admin: POST /admin/faults kind=authorization): delay, then a forced answer.
-  const override = await awaitAuthorizationOverride(
-    deps,
-    { token_uid: uid, location_id: references?.location_id, party: party.key },
-    () => req.c.req.raw.signal,
-  );
+  const unknownFields =
+    parsed && parsed.unknownFields.length > 0
+      ? deps.findings.record(
+          unknownFieldFinding(party.key, parsed.unknownFields, { module: 'tokens', id: `${uid}/authorize` }, req.requestId),
+        )
+      : undefined;
+  // Fault injection (admin: POST /admin/faults kind=authorization): a delay, then a forced answer.
+  const override = authorizationOverride(deps, { token_uid: uid, location_id: references?.location_id, party: party.key });
+  const delay = overrideDelay(override, () => req.c.req.raw.signal);
+  const decideNow = () => decideAndRecord(req, stored, type, references, override);
+  // Most requests wait for nothing but the decision's group commit.
+  if (!unknownFields && !delay) return decideNow();
+  // The decision is made with the state as it is after the waits.
+  return Promise.all([unknownFields, delay]).then(decideNow);
+}
+
+function decideAndRecord(
+  req: PartyRequest,
+  stored: StoredToken,
+  type: string,
+  references: LocationReferences | undefined,
+  override: AuthorizationOverride | null,
+): Promise<OcpiResult> {
+  const { deps, party } = req;
   const location = references ? findLocation(deps, party.key, references.location_id)?.location : undefined;
   const decision = withOverride(
     authorize({ token: stored, references, location, inTerritory: (c) => deps.territory.contains(c) }),
     override,
   );
-  await recordAuthorization(
+  const recorded = recordAuthorization(
     deps,
     {
       party: party.key,
       protocol: 'ocpi',
-      token_uid: uid,
+      token_uid: stored.token.uid,
       token_type: type,
       ...(references ? { location_references: references } : {}),
       allowed: decision.allowed,
@@ -115,11 +128,13 @@ async function authorizeRequest(req: PartyRequest) {
       rule: decision.rule,
       ...(decision.info.info ? { info: decision.info.info } : {}),
     },
-    now,
+    req.now,
   );
-  if (decision.statusCode === OcpiStatus.NOT_ENOUGH_INFORMATION) {
-    // An OCPI client error: HTTP 200 (or CLIENT_ERROR_HTTP_STATUS), data kept for the CPO's programmer.
-    throw new OcpiError(OcpiStatus.NOT_ENOUGH_INFORMATION, decision.reason, { data: decision.info });
-  }
-  return { data: decision.info };
+  return recorded.then(() => {
+    if (decision.statusCode === OcpiStatus.NOT_ENOUGH_INFORMATION) {
+      // An OCPI client error: HTTP 200 (or CLIENT_ERROR_HTTP_STATUS), data kept for the CPO's programmer.
+      throw new OcpiError(OcpiStatus.NOT_ENOUGH_INFORMATION, decision.reason, { data: decision.info });
+    }
+    return { data: decision.info };
+  });
 }

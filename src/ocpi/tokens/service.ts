@@ -253,8 +253,11 @@ const SALT = randomBytes(3).toString('hex');
 let sequence = 0;
 const decisionId = (now: number) => `auth_${now.toString(36)}${SALT}${(sequence++).toString(36)}`;
 
-/** Store a decision (the oldest records beyond MAX_RECORDS go). */
-export async function recordAuthorization(
+/**
+ * Store a decision (the oldest records beyond MAX_RECORDS go). Not `async`: the answer waits on
+ * the group commit through one promise.
+ */
+export function recordAuthorization(
   deps: Deps,
   input: Omit<AuthorizationRecord, 'id' | 'time'>,
   now: number,
@@ -267,14 +270,16 @@ export async function recordAuthorization(
   for (const r of evicted) if (r) index.remove(r);
   index.add(record);
   index.settled(deps.store);
-  try {
-    await durable;
-  } catch (err) {
-    index.invalidate();
-    throw err;
-  }
-  deps.events.emit({ type: 'change', data: { collection: AUTHORIZATIONS, key: record.id, op: 'put' } });
-  return record;
+  return durable.then(
+    () => {
+      deps.events.emit({ type: 'change', data: { collection: AUTHORIZATIONS, key: record.id, op: 'put' } });
+      return record;
+    },
+    (err) => {
+      index.invalidate();
+      throw err;
+    },
+  );
 }
 
 /**

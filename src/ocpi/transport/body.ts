@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { badJson, OcpiError, payloadTooLarge } from './errors.js';
 import { OcpiStatus } from './status.js';
-import { incomingOf, readIncoming } from './incoming.js';
+import { incomingBodyNow, incomingOf, readIncoming } from './incoming.js';
 import { readLimited } from './stream.js';
 
 export interface BodyLimits {
@@ -23,11 +23,18 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * Node request when there is one (see incoming.ts), else the WHATWG Request's stream.
  */
 export async function readText(c: Context, maxBytes: number): Promise<string> {
-  const declared = c.req.header('content-length');
-  if (declared !== undefined && Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
+  checkDeclaredLength(c, maxBytes);
   const tooLarge = () => payloadTooLarge(maxBytes, true);
   const incoming = incomingOf(c);
-  const bytes = incoming ? await readIncoming(incoming, maxBytes, tooLarge) : await readLimited(c.req.raw.body, maxBytes, tooLarge);
+  return utf8(incoming ? await readIncoming(incoming, maxBytes, tooLarge) : await readLimited(c.req.raw.body, maxBytes, tooLarge));
+}
+
+function checkDeclaredLength(c: Context, maxBytes: number): void {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
+}
+
+function utf8(bytes: Uint8Array): string {
   try {
     return decoder.decode(bytes);
   } catch {
@@ -95,5 +102,20 @@ function checkShape(root: unknown, maxDepth: number): void {
 export async function readJsonBody(c: Context, limits: BodyLimits): Promise<RawBody> {
   checkContentType(c);
   const text = await readText(c, limits.maxBytes);
+  return { text, json: parseJson(text, limits.maxDepth) };
+}
+
+/**
+ * The JSON body without waiting, when the HTTP parser already has all of it (see
+ * `incomingBodyNow`); undefined when it must be read (`readJsonBody`). Throws as that would.
+ */
+export function jsonBodyNow(c: Context, limits: BodyLimits): RawBody | undefined {
+  const incoming = incomingOf(c);
+  if (!incoming) return undefined;
+  checkContentType(c);
+  checkDeclaredLength(c, limits.maxBytes);
+  const bytes = incomingBodyNow(incoming, limits.maxBytes);
+  if (!bytes) return undefined;
+  const text = utf8(bytes);
   return { text, json: parseJson(text, limits.maxDepth) };
 }

@@ -14,6 +14,8 @@ export function incomingOf(c: Context): IncomingMessage | undefined {
  * comes (the answer says why) and the connection is closed after the answer.
  */
 export function readIncoming(incoming: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  const now = incomingBodyNow(incoming, maxBytes);
+  if (now) return Promise.resolve(now);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -42,15 +44,25 @@ export function readIncoming(incoming: IncomingMessage, maxBytes: number, tooLar
       reject(err);
     };
     const onAborted = () => onError(new Error('Client connection closed before the body ended'));
-    if (incoming.readableEnded) return resolve(Buffer.alloc(0));
-    // The whole body already parsed (it came with the headers, the usual case for a small body):
-    // taken from the stream's buffer at once, without a tick and the data and end events.
-    if (incoming.complete && !incoming.readableFlowing && incoming.readableLength <= maxBytes) {
-      return resolve((incoming.read() as Buffer | null) ?? Buffer.alloc(0));
-    }
     incoming.on('data', onData);
     incoming.on('end', onEnd);
     incoming.on('error', onError);
     incoming.on('aborted', onAborted);
   });
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The whole body when the HTTP parser already has it (it came with the headers: the usual case
+ * for a small body, and under batching the handler runs once the parser is done with the packet),
+ * taken from the stream's buffer at once: no promise, tick, or data and end events. Else
+ * undefined (still arriving, or larger than `maxBytes`: `readIncoming` handles those).
+ */
+export function incomingBodyNow(incoming: IncomingMessage, maxBytes: number): Buffer | undefined {
+  if (incoming.readableEnded) return EMPTY;
+  if (incoming.complete && !incoming.readableFlowing && incoming.readableLength <= maxBytes) {
+    return (incoming.read() as Buffer | null) ?? EMPTY;
+  }
+  return undefined;
 }

@@ -6,7 +6,7 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { type Party, type Principal, tokenOfHeader } from '../parties.js';
-import { readJsonBody } from './body.js';
+import { jsonBodyNow, type RawBody, readJsonBody } from './body.js';
 import { clientError, methodNotAllowed, OcpiError, unauthorized } from './errors.js';
 import { type Answer, ocpiExchanges, ocpiNotFound } from './middleware.js';
 import { sendEnvelope } from './respond.js';
@@ -130,10 +130,14 @@ export class OcpiRouter {
       );
     }
     if (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH') {
-      return readJsonBody(c, { maxBytes: deps.config.bodyLimit, maxDepth: deps.config.jsonDepthLimit }).then((raw) => {
+      const limits = { maxBytes: deps.config.bodyLimit, maxDepth: deps.config.jsonDepthLimit };
+      const withBody = (raw: RawBody) => {
         c.set('journalRequestBody', raw.text);
         return this.answer(c, deps, route, principal, raw.json);
-      });
+      };
+      // A body already received whole (most) is answered without a promise hop to read it.
+      const now = jsonBodyNow(c, limits);
+      return now ? withBody(now) : readJsonBody(c, limits).then(withBody);
     }
     return this.answer(c, deps, route, principal, undefined);
   }
