@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cdrVerdict, lastDecisionBefore } from '../src/ocpi/cdrs/verdict.js';
+import type { Config } from '../src/config.js';
 import { startSim, type TestSim } from './helpers/sim.js';
 
 const T0 = '2026-01-01T00:00:00Z';
@@ -81,6 +82,28 @@ const post = (body: unknown, as = token) => sim.call('POST', '/ocpi/2.1.1/cdrs',
 const authorizeAt = async (uid: string, location_id = 'LOC1') =>
   (await sim.call('POST', `/ocpi/2.1.1/tokens/${uid}/authorize`, { token, json: { location_id } })).body.data.allowed;
 const adminCdrs = async (q = '') => (await sim.call('GET', `/admin/cdrs${q}`)).body;
+
+/**
+ * `body` against a simulator on a file store in a fresh folder (config `overrides`), with the CPO
+ * registered and `locations` pushed again (the tariff too: the CDRs are priced), then the folder
+ * removed.
+ */
+async function onFileStore(overrides: Partial<Config>, locations: string[], body: (dbFile: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cdrs-'));
+  const dbFile = join(dir, 'db.json');
+  try {
+    await sim.stop();
+    sim = await startSim({ dbFile, ...overrides });
+    ({ token } = await sim.addParty('NL', 'TNM'));
+    await sim.call('PUT', '/ocpi/2.1.1/tariffs/NL/TNM/T1', { token, json: tariff('T1') });
+    for (const id of locations) await sim.call('PUT', `/ocpi/2.1.1/locations/NL/TNM/${id}`, { token, json: location(id) });
+    for (const t of (await sim.call('GET', '/admin/tokens?limit=100')).body.items) authIds[t.token.uid] = t.token.auth_id;
+    await body(dbFile);
+  } finally {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('verdicts', () => {
   it('accepted after an ALLOWED: 201, Location header; GET there is 405', async () => {
@@ -183,40 +206,22 @@ describe('verdicts', () => {
 
 describe('after a restart (file store)', () => {
   it('refusals recorded before the restart still reject the CDR', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cdrs-'));
-    const dbFile = join(dir, 'db.json');
-    try {
-      await sim.stop();
-      sim = await startSim({ dbFile });
-      ({ token } = await sim.addParty('NL', 'TNM'));
-      await sim.call('PUT', '/ocpi/2.1.1/locations/NL/TNM/LOC1', { token, json: location('LOC1') });
-      for (const t of (await sim.call('GET', '/admin/tokens?limit=100')).body.items) authIds[t.token.uid] = t.token.auth_id;
+    await onFileStore({}, ['LOC1'], async (dbFile) => {
       expect(await authorizeAt('PS-RFID-EXPIRED-01')).toBe('EXPIRED');
       await sim.stop();
       sim = await startSim({ dbFile });
       const res = await post(cdr('AFTER', { auth_id: authIds['PS-RFID-EXPIRED-01'] }));
       expect(res.body.data.reasons.map((r: any) => r.rule)).toEqual(['cdr.started-after-refusal']);
       expect((await post(cdr('AFTER'))).body.status_message).toContain('cdr.duplicate');
-    } finally {
-      await sim.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('a decision the disk refuses (file store)', () => {
   it('answers 503/3000, is not listed, and leaves no refusal behind for the CDR rule', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cdrs-'));
-    const dbFile = join(dir, 'db.json');
-    try {
-      await sim.stop();
-      // At MAX_RECORDS the refused write also evicts the oldest decision: the index must not keep
-      // the refused one because the count of decisions came out the same.
-      sim = await startSim({ dbFile, maxRecords: 2 });
-      ({ token } = await sim.addParty('NL', 'TNM'));
-      await sim.call('PUT', '/ocpi/2.1.1/tariffs/NL/TNM/T1', { token, json: tariff('T1') });
-      await sim.call('PUT', '/ocpi/2.1.1/locations/NL/TNM/LOC1', { token, json: location('LOC1') });
-      for (const t of (await sim.call('GET', '/admin/tokens?limit=100')).body.items) authIds[t.token.uid] = t.token.auth_id;
+    // At MAX_RECORDS the refused write also evicts the oldest decision: the index must not keep
+    // the refused one because the count of decisions came out the same.
+    await onFileStore({ maxRecords: 2 }, ['LOC1'], async (dbFile) => {
       expect(await authorizeAt('PS-RFID-ALLOWED-01', 'LOC1')).toBe('ALLOWED');
       expect(await authorizeAt('PS-RFID-ALLOWED-01', 'LOC1')).toBe('ALLOWED');
       // The log's fd swapped for one that cannot be written, as a vanished disk would (src/store/file.test.ts).
@@ -235,22 +240,13 @@ describe('a decision the disk refuses (file store)', () => {
       expect(res.status).toBe(201);
       expect(res.body.data?.reasons ?? []).toEqual([]);
       expect((await adminCdrs()).items[0]).toMatchObject({ id: 'AFTER-REFUSED-WRITE', verdict: 'ACCEPTED' });
-    } finally {
-      await sim.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('decisions kept at MAX_RECORDS (file store)', () => {
   it('while decisions are evicted, each CDR gets the verdict of the decisions kept', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cdrs-'));
-    try {
-      await sim.stop();
-      sim = await startSim({ dbFile: join(dir, 'db.json'), maxRecords: 5 });
-      ({ token } = await sim.addParty('NL', 'TNM'));
-      for (const id of ['LOC1', 'LOC2', 'LOC3']) await sim.call('PUT', `/ocpi/2.1.1/locations/NL/TNM/${id}`, { token, json: location(id) });
-      for (const t of (await sim.call('GET', '/admin/tokens?limit=100')).body.items) authIds[t.token.uid] = t.token.auth_id;
+    await onFileStore({ maxRecords: 5 }, ['LOC1', 'LOC2', 'LOC3'], async () => {
       const statuses = ['ALLOWED', 'BLOCKED', 'NO_CREDIT'];
       let n = 0;
       // 40 decisions at 3 locations, one a minute: the store keeps the last 5. After each, a CDR
@@ -280,10 +276,7 @@ describe('decisions kept at MAX_RECORDS (file store)', () => {
         }
         sim.clock.advance(30_000);
       }
-    } finally {
-      await sim.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
