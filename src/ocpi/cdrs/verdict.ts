@@ -45,18 +45,31 @@ export interface CdrVerdictResult {
 /** A decision's time as the rule compares it: to the second (CDR times have seconds). */
 export const decisionSecond = (time: string) => Math.floor(Date.parse(time) / 1000) * 1000;
 
+/**
+ * The rule's pick among decisions `from`..`to - 1` (in the order recorded), given each one's
+ * second: the last at or before `startMs`, ties to the later recorded; -1 when none. Searched from
+ * the newest: when `ordered` (the times never went back) the first one at or before is it, so the
+ * authorization index (tokens/service.ts) stops there instead of reading them all.
+ */
+export function lastIndexAtOrBefore(from: number, to: number, secondAt: (i: number) => number, startMs: number, ordered: boolean): number {
+  let best = -1;
+  let bestSecond = Number.NEGATIVE_INFINITY;
+  for (let i = to - 1; i >= from; i--) {
+    const second = secondAt(i);
+    // `!(<=)`: a time that does not parse (NaN) is never picked.
+    if (!(second <= startMs) || second <= bestSecond) continue;
+    best = i;
+    bestSecond = second;
+    if (ordered) break;
+  }
+  return best;
+}
+
 /** The last decision at or before `startMs` (ties: the later recorded wins). */
 export function lastDecisionBefore(decisions: readonly Decision[], startMs: number): Decision | undefined {
-  let last: Decision | undefined;
-  let lastMs = Number.NEGATIVE_INFINITY;
-  for (const d of decisions) {
-    const t = decisionSecond(d.time);
-    if (t <= startMs && t >= lastMs) {
-      last = d;
-      lastMs = t;
-    }
-  }
-  return last;
+  const seconds = decisions.map((d) => decisionSecond(d.time));
+  const i = lastIndexAtOrBefore(0, decisions.length, (k) => seconds[k] as number, startMs, false);
+  return i < 0 ? undefined : decisions[i];
 }
 
 export function cdrVerdict(input: VerdictInput): CdrVerdictResult {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { evictOldest } from '../../rules/findings.js';
 import { del, put, type Mutation, type Store } from '../../store/index.js';
 import { perStore } from '../../store/per-store.js';
-import { decisionSecond } from '../cdrs/verdict.js';
+import { decisionSecond, lastIndexAtOrBefore } from '../cdrs/verdict.js';
 import { type AuthorizationRecord, COLLECTIONS, type StoredToken } from '../records.js';
 import { pusherOf } from './push.js';
 import type { AllowedType, Token } from './schema.js';
@@ -179,19 +179,10 @@ class DecisionList {
     }
     return this.items;
   }
-  /**
-   * What `lastDecisionBefore` picks from these decisions. Searched from the newest: when the times
-   * never went back, the first one at or before the start is it.
-   */
+  /** What `lastDecisionBefore` picks from these decisions (the same search, on the times kept). */
   lastAtOrBefore(startMs: number): AuthorizationRecord | undefined {
-    let best = -1;
-    for (let i = this.items.length - 1; i >= this.head; i--) {
-      const second = this.seconds[i] as number;
-      if (second > startMs || (best >= 0 && second <= (this.seconds[best] as number))) continue;
-      best = i;
-      if (this.ordered) break;
-    }
-    return best < 0 ? undefined : this.items[best];
+    const i = lastIndexAtOrBefore(this.head, this.items.length, (k) => this.seconds[k] as number, startMs, this.ordered);
+    return i < 0 ? undefined : this.items[i];
   }
 }
 
