@@ -24,9 +24,13 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  */
 export async function readText(c: Context, maxBytes: number): Promise<string> {
   checkDeclaredLength(c, maxBytes);
+  return utf8(await readBytes(c, maxBytes));
+}
+
+function readBytes(c: Context, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = () => payloadTooLarge(maxBytes, true);
   const incoming = incomingOf(c);
-  return utf8(incoming ? await readIncoming(incoming, maxBytes, tooLarge) : await readLimited(c.req.raw.body, maxBytes, tooLarge));
+  return incoming ? readIncoming(incoming, maxBytes, tooLarge) : readLimited(c.req.raw.body, maxBytes, tooLarge);
 }
 
 function checkDeclaredLength(c: Context, maxBytes: number): void {
@@ -99,23 +103,24 @@ function checkShape(root: unknown, maxDepth: number): void {
   }
 }
 
-export async function readJsonBody(c: Context, limits: BodyLimits): Promise<RawBody> {
-  checkContentType(c);
-  const text = await readText(c, limits.maxBytes);
-  return { text, json: parseJson(text, limits.maxDepth) };
-}
-
 /**
- * The JSON body without waiting, when the HTTP parser already has all of it (see
- * `incomingBodyNow`); undefined when it must be read (`readJsonBody`). Throws as that would.
+ * The JSON body: at once when the HTTP parser already has all of it (see `incomingBodyNow`: most
+ * requests, then answered without a promise), else once read. Either way the same checks, once.
  */
-export function jsonBodyNow(c: Context, limits: BodyLimits): RawBody | undefined {
-  const incoming = incomingOf(c);
-  if (!incoming) return undefined;
+export function jsonBody(c: Context, limits: BodyLimits): RawBody | Promise<RawBody> {
   checkContentType(c);
   checkDeclaredLength(c, limits.maxBytes);
-  const bytes = incomingBodyNow(incoming, limits.maxBytes);
-  if (!bytes) return undefined;
+  const incoming = incomingOf(c);
+  const now = incoming && incomingBodyNow(incoming, limits.maxBytes);
+  return now ? rawBody(now, limits.maxDepth) : readBytes(c, limits.maxBytes).then((bytes) => rawBody(bytes, limits.maxDepth));
+}
+
+function rawBody(bytes: Uint8Array, maxDepth: number): RawBody {
   const text = utf8(bytes);
-  return { text, json: parseJson(text, limits.maxDepth) };
+  return { text, json: parseJson(text, maxDepth) };
+}
+
+/** `jsonBody` as a promise (the admin API's bodies). */
+export async function readJsonBody(c: Context, limits: BodyLimits): Promise<RawBody> {
+  return jsonBody(c, limits);
 }

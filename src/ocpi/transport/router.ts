@@ -6,7 +6,7 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { type Party, type Principal, tokenOfHeader } from '../parties.js';
-import { jsonBodyNow, type RawBody, readJsonBody } from './body.js';
+import { jsonBody, type RawBody } from './body.js';
 import { clientError, methodNotAllowed, OcpiError, unauthorized } from './errors.js';
 import { type Answer, ocpiExchanges, ocpiNotFound } from './middleware.js';
 import { sendEnvelope } from './respond.js';
@@ -136,8 +136,8 @@ export class OcpiRouter {
         return this.answer(c, deps, route, principal, raw.json);
       };
       // A body already received whole (most) is answered without a promise hop to read it.
-      const now = jsonBodyNow(c, limits);
-      return now ? withBody(now) : readJsonBody(c, limits).then(withBody);
+      const body = jsonBody(c, limits);
+      return body instanceof Promise ? body.then(withBody) : withBody(body);
     }
     return this.answer(c, deps, route, principal, undefined);
   }
