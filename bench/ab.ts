@@ -9,8 +9,10 @@
 //
 // A build is the path of its cli.js (a copy of another commit's dist/ needs the package.json
 // beside its folder: cli.js reads ../package.json); `path|NAME=value|...` adds environment
-// variables (e.g. `dist/cli.js|NODE_OPTIONS=--max-semi-space-size=64`). Reports the main
-// thread's CPU per request, per round and the median.
+// variables (e.g. `dist/cli.js|NODE_OPTIONS=--max-semi-space-size=64`) and `path|--flag` node
+// flags (for V8 flags NODE_OPTIONS refuses, e.g. `--single-threaded-gc`). Reports the main
+// thread's CPU per request and the whole process's (GC helpers and the thread pool included),
+// per round and the median.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -51,10 +53,13 @@ async function main(): Promise<void> {
   const builds: Proc[] = [];
   for (const [k, spec] of (values.builds as string).split(',').entries()) {
     const [cli, ...vars] = spec.split('|') as [string, ...string[]];
-    const env = Object.fromEntries(vars.map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]));
+    const nodeFlags = vars.filter((v) => v.startsWith('--'));
+    const env = Object.fromEntries(
+      vars.filter((v) => !v.startsWith('--')).map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]),
+    );
     const dbFile = join(dir, `db-${k}.json`);
     writeSnapshot(dbFile, STORED, sc.STORED);
-    const sim = await startSim({ dbFile, cli: resolve(ROOT, cli), env: { FIXTURES: fixtures, ...env } });
+    const sim = await startSim({ dbFile, cli: resolve(ROOT, cli), nodeFlags, env: { FIXTURES: fixtures, ...env } });
     await pushTariff((path, init) => fetch(sim.url + path, init));
     builds.push(sim);
     console.log(`[${k}] ${spec}`);
@@ -63,19 +68,25 @@ async function main(): Promise<void> {
   const opts = { token: CPO_TOKEN, connections: Number(values.connections), seconds: Number(values.seconds), warmupSeconds: 0.5 };
   const counters = new Map<string, { i: number }>();
   const results = new Map<string, number[]>();
+  const totals = new Map<string, number[]>();
   const p99s = new Map<string, number[]>();
-  /** Main-thread CPU us per request of one measurement (warm-up excluded), and its p99 latency. */
-  const run = async (proc: Proc, scenario: Scenario, key: string): Promise<{ rps: number; us: number; p99: number }> => {
+  const add = (m: Map<string, number[]>, key: string, x: number) => m.set(key, [...(m.get(key) ?? []), x]);
+  /** CPU us per request of one measurement (warm-up excluded), main thread and process, and its p99 latency. */
+  const run = async (proc: Proc, scenario: Scenario, key: string) => {
     const counter = counters.get(key) ?? { i: 0 };
     counters.set(key, counter);
     let before = 0;
+    let beforeAll = 0;
     const r = await measure(scenario, { ...opts, url: proc.url }, counter, () => {
       before = cpuSeconds(proc.pid, true);
+      beforeAll = cpuSeconds(proc.pid);
     });
     const us = ((cpuSeconds(proc.pid, true) - before) * 1e6) / r.requests;
-    results.set(key, [...(results.get(key) ?? []), us]);
-    p99s.set(key, [...(p99s.get(key) ?? []), r.p99]);
-    return { rps: r.rps, us, p99: r.p99 };
+    const all = ((cpuSeconds(proc.pid) - beforeAll) * 1e6) / r.requests;
+    add(results, key, us);
+    add(totals, key, all);
+    add(p99s, key, r.p99);
+    return { rps: r.rps, us, all, p99: r.p99 };
   };
   /**
    * A build's idle compaction starts 1 s after its last write and would share the CPU with the
@@ -96,17 +107,16 @@ async function main(): Promise<void> {
         await quiet();
         const r = await run(sim, (SCENARIOS[name] as (k: number) => Scenario)(k), `${name} [${k}]`);
         console.log(
-          `round ${round + 1} ${name} [${k}]: ${Math.round(r.rps)} req/s, ${r.us.toFixed(1)} us/req, p99 ${r.p99} ms (bare ${b.us.toFixed(1)})`,
+          `round ${round + 1} ${name} [${k}]: ${Math.round(r.rps)} req/s, ${r.us.toFixed(1)} us/req (process ${r.all.toFixed(1)}), p99 ${r.p99} ms (bare ${b.us.toFixed(1)}, ${Math.round(b.rps)} req/s)`,
         );
       }
     }
   }
-  console.log('main-thread CPU us per request: median (each round); p99 ms: median (each round)');
+  console.log('CPU us per request, main thread / process: median (each round); p99 ms: median (each round)');
+  const each = (xs: number[]) => `${medianOf(xs).toFixed(1).padStart(6)} (${xs.map((x) => x.toFixed(1)).join(' ')})`;
   for (const [key, xs] of results) {
     const ps = p99s.get(key) as number[];
-    console.log(
-      `  ${key.padEnd(18)} ${medianOf(xs).toFixed(1).padStart(6)}  (${xs.map((x) => x.toFixed(1)).join(' ')})   p99 ${medianOf(ps)} (${ps.join(' ')})`,
-    );
+    console.log(`  ${key.padEnd(18)} ${each(xs)}  / ${each(totals.get(key) as number[])}   p99 ${medianOf(ps)} (${ps.join(' ')})`);
   }
   for (const p of [...builds, bare]) await p.stop();
   rmSync(dir, { recursive: true, force: true });
