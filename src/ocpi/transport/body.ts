@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { badJson, OcpiError, payloadTooLarge } from './errors.js';
 import { OcpiStatus } from './status.js';
-import { incomingBodyNow, incomingOf, readIncoming } from './incoming.js';
+import { incomingOf, readIncoming } from './incoming.js';
 import { readLimited } from './stream.js';
 
 export interface BodyLimits {
@@ -27,7 +27,8 @@ export async function readText(c: Context, maxBytes: number): Promise<string> {
   return utf8(await readBytes(c, maxBytes));
 }
 
-function readBytes(c: Context, maxBytes: number): Promise<Uint8Array> {
+/** The body's bytes: at once when the Node request already holds all of it (see `readIncoming`). */
+function readBytes(c: Context, maxBytes: number): Uint8Array | Promise<Uint8Array> {
   const tooLarge = () => payloadTooLarge(maxBytes, true);
   const incoming = incomingOf(c);
   return incoming ? readIncoming(incoming, maxBytes, tooLarge) : readLimited(c.req.raw.body, maxBytes, tooLarge);
@@ -104,15 +105,14 @@ function checkShape(root: unknown, maxDepth: number): void {
 }
 
 /**
- * The JSON body: at once when the HTTP parser already has all of it (see `incomingBodyNow`: most
- * requests, then answered without a promise), else once read. Either way the same checks, once.
+ * The JSON body: at once when the HTTP parser already has all of it (see `readIncoming`: most
+ * requests, then answered without a promise), else once read.
  */
 export function jsonBody(c: Context, limits: BodyLimits): RawBody | Promise<RawBody> {
   checkContentType(c);
   checkDeclaredLength(c, limits.maxBytes);
-  const incoming = incomingOf(c);
-  const now = incoming && incomingBodyNow(incoming, limits.maxBytes);
-  return now ? rawBody(now, limits.maxDepth) : readBytes(c, limits.maxBytes).then((bytes) => rawBody(bytes, limits.maxDepth));
+  const bytes = readBytes(c, limits.maxBytes);
+  return bytes instanceof Promise ? bytes.then((b) => rawBody(b, limits.maxDepth)) : rawBody(bytes, limits.maxDepth);
 }
 
 function rawBody(bytes: Uint8Array, maxDepth: number): RawBody {

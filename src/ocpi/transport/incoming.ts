@@ -11,11 +11,15 @@ export function incomingOf(c: Context): IncomingMessage | undefined {
 
 /**
  * The whole body of a Node request, refused past `maxBytes`: then the rest is discarded as it
- * comes (the answer says why) and the connection is closed after the answer.
+ * comes (the answer says why) and the connection is closed after the answer. At once, without a
+ * promise, when the HTTP parser already has all of it (`incomingBodyNow`: most requests).
  */
-export function readIncoming(incoming: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
-  const now = incomingBodyNow(incoming, maxBytes);
-  if (now) return Promise.resolve(now);
+export function readIncoming(incoming: IncomingMessage, maxBytes: number, tooLarge: () => Error): Buffer | Promise<Buffer> {
+  return incomingBodyNow(incoming, maxBytes) ?? readArriving(incoming, maxBytes, tooLarge);
+}
+
+/** A body still arriving, from the stream's data and end events. */
+function readArriving(incoming: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
