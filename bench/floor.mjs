@@ -38,8 +38,9 @@ const durable = (value) =>
     if (!syncing) setImmediate(flush);
   });
 
+const STREAM_BODY = process.env.FLOOR_BODY === 'stream';
 const readBody = (c) =>
-  process.env.FLOOR_BODY !== 'stream'
+  !STREAM_BODY
     ? c.req.json()
     : new Promise((resolve, reject) => {
         const incoming = c.env.incoming;
