@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { NewFinding } from '../../rules/findings.js';
 import { changesBetween } from '../../store/changes.js';
+import { withFields } from '../../store/copy.js';
 import { put, update } from '../../store/index.js';
 import { COLLECTIONS, ownedKey, type StoredLocation } from '../records.js';
 import { ocpiTimestamp } from '../transport/envelope.js';
@@ -115,7 +116,7 @@ class Job {
     const { deps, t } = this;
     const created_at = stored?.created_at ?? new Date(this.req.now).toISOString();
     const record: StoredLocation =
-      stored && !replace ? { ...stored, location } : { party: t.party, protocol: 'ocpi', location, created_at };
+      stored && !replace ? withFields(stored, { location }) : { party: t.party, protocol: 'ocpi', location, created_at };
     const evses = evseChange(deps, t.party, stored, record);
     const key = ownedKey(t.party, t.locationId);
     const changes = stored && !replace ? changesBetween(stored, record) : undefined;
@@ -163,7 +164,7 @@ export function patchLocation(req: PartyRequest, t: LocationTarget): Promise<Ocp
   sameId(patch.id, t.locationId, 'id', 'Location');
   const last_updated = job.patchedLastUpdated(patch.last_updated, stored.location.last_updated);
   // Fields given replace the stored ones; a given `evses` list replaces the whole list.
-  const location: Location = { ...stored.location, ...patch, last_updated };
+  const location: Location = withFields(stored.location, patch, { last_updated });
   if (patch.evses) job.tariffRefs(tariffRefsOfEvses(patch.evses, 'evses'));
   if (patch.country !== undefined && patch.country !== stored.location.country) {
     job.findings.push(...outsideTerritory(req.deps, t.party, patch.country, job.object, req.requestId));
@@ -191,7 +192,7 @@ export function patchEvse(req: PartyRequest, t: LocationTarget): Promise<OcpiRes
   const evse = evsesOf(stored.location)[at] as EVSE;
   const last_updated = job.patchedLastUpdated(patch.last_updated, evse.last_updated);
   // Status REMOVED is how an EVSE is deleted (mod_locations.md 1): it is kept, with that status.
-  const merged: EVSE = { ...evse, ...patch, last_updated };
+  const merged: EVSE = withFields(evse, patch, { last_updated });
   if (patch.connectors) job.tariffRefs(tariffRefsOfConnectors(patch.connectors, 'connectors'));
   return job.save(stored, withEvse(stored.location, at, merged), false);
 }
@@ -225,5 +226,5 @@ export function patchConnector(req: PartyRequest, t: LocationTarget): Promise<Oc
   const connector = evse.connectors[at] as Connector;
   const last_updated = job.patchedLastUpdated(patch.last_updated, connector.last_updated);
   if (patch.tariff_id !== undefined) job.tariffRefs([{ path: 'tariff_id', tariff_id: patch.tariff_id }]);
-  return job.save(stored, withConnector(stored.location, evseAt, at, { ...connector, ...patch, last_updated }), false);
+  return job.save(stored, withConnector(stored.location, evseAt, at, withFields(connector, patch, { last_updated })), false);
 }

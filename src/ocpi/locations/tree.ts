@@ -1,8 +1,9 @@
 // Pure edits of a stored Location tree. Stored values are immutable: each edit copies only the
-// path it changes (the Location, its evses array, one EVSE, its connectors array) and shares the
+// path it changes (compact copies: store/copy.ts) (the Location, its evses array, one EVSE, its connectors array) and shares the
 // rest, so a connector update costs O(EVSEs + connectors of that EVSE), never a deep clone.
 // mod_locations.md 2.1.1 (GET List): an EVSE update moves the Location's last_updated, a
 // Connector update moves the EVSE's and the Location's; a parent's never goes backwards.
+import { copyOf } from '../../store/copy.js';
 import type { Connector, EVSE, Location } from './schema.js';
 import { later } from './owned.js';
 
@@ -26,21 +27,18 @@ function replaceAt<T>(list: readonly T[], index: number, item: T): T[] {
 
 /** The Location with `evse` stored at `index` (new when < 0) and its last_updated moved. */
 export function withEvse(location: Location, index: number, evse: EVSE): Location {
-  return {
-    ...location,
-    evses: replaceAt(evsesOf(location), index, evse),
-    last_updated: later(location.last_updated, evse.last_updated),
-  };
+  const next = copyOf(location);
+  next.evses = replaceAt(evsesOf(location), index, evse);
+  next.last_updated = later(location.last_updated, evse.last_updated);
+  return next;
 }
 
 /** The Location with `connector` stored at `index` (new when < 0) of EVSE `evseAt`; both parents moved. */
 export function withConnector(location: Location, evseAt: number, index: number, connector: Connector): Location {
   const evse = evsesOf(location)[evseAt] as EVSE;
-  const updated: EVSE = {
-    ...evse,
-    connectors: replaceAt(evse.connectors, index, connector),
-    last_updated: later(evse.last_updated, connector.last_updated),
-  };
+  const updated = copyOf(evse);
+  updated.connectors = replaceAt(evse.connectors, index, connector);
+  updated.last_updated = later(evse.last_updated, connector.last_updated);
   return withEvse(location, evseAt, updated);
 }
 

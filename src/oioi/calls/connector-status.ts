@@ -4,6 +4,7 @@
 // connector cannot be identified uniquely, which we read as: the ID is in more than one of the
 // partner's stations. v4 has no 422 (it updates them all) and answers an unknown EVSE with 181;
 // a status outside the five values is a format error there (400, result 230).
+import { withFields } from '../../store/copy.js';
 import { put } from '../../store/index.js';
 import { COLLECTIONS, type StoredLocation } from '../../ocpi/records.js';
 import { later } from '../../ocpi/locations/owned.js';
@@ -20,12 +21,13 @@ const isStatus = (s: string): s is OioiStatus => (OIOI_STATUSES as readonly stri
 /** The stored station with the EVSE's status set (OCPI view and the raw OIOI value), last_updated moved. */
 export function withStatus(stored: StoredLocation, evseId: string, status: OioiStatus, nowMs: number): StoredLocation {
   const time = ocpiTime(nowMs);
-  const evses = (stored.location.evses ?? []).map((e) => (e.uid === evseId ? { ...e, status: STATUS_TO_OCPI[status], last_updated: later(e.last_updated, time) } : e));
-  return {
-    ...stored,
-    location: { ...stored.location, evses, last_updated: later(stored.location.last_updated, time) },
+  const evses = (stored.location.evses ?? []).map((e) =>
+    e.uid === evseId ? withFields(e, { status: STATUS_TO_OCPI[status], last_updated: later(e.last_updated, time) }) : e,
+  );
+  return withFields(stored, {
+    location: withFields(stored.location, { evses, last_updated: later(stored.location.last_updated, time) }),
     oioi: stored.oioi && { ...stored.oioi, statuses: { ...stored.oioi.statuses, [evseId]: status }, updated_at: new Date(nowMs).toISOString() },
-  };
+  });
 }
 
 export const connectorPostStatus: CallHandler = async (ctx, raw) => {
