@@ -47,9 +47,15 @@ export function copyOf<T extends object>(value: T): T {
   // In a literal `"__proto__": v` sets the prototype instead of a key; a key list seen once
   // inherited keys (for...in would never match it again) is not cached either.
   if (shapes.length >= MAX_SHAPES || keys.includes('__proto__') || !hasKeys(value, keys)) return { ...value };
-  const shape = { keys, copy: literalOf(keys) };
-  shapes.push(shape);
-  return shape.copy(value) as T;
+  let copy: Copier;
+  try {
+    copy = literalOf(keys);
+  } catch {
+    // Code generation turned off (node --disallow-code-generation-from-strings): spreads only.
+    return { ...value };
+  }
+  shapes.push({ keys, copy });
+  return copy(value) as T;
 }
 
 /** `{ ...value, ...fields[0], ...fields[1] }`, as a compact copy of `value`. */
