@@ -43,10 +43,11 @@ function literalOf(keys: readonly string[]): Copier {
  */
 export function copyOf<T extends object>(value: T): T {
   for (const shape of shapes) if (hasKeys(value, shape.keys)) return shape.copy(value) as T;
+  if (shapes.length >= MAX_SHAPES) return { ...value };
   const keys = Object.keys(value);
   // In a literal `"__proto__": v` sets the prototype instead of a key; a key list seen once
   // inherited keys (for...in would never match it again) is not cached either.
-  if (shapes.length >= MAX_SHAPES || keys.includes('__proto__') || !hasKeys(value, keys)) return { ...value };
+  if (keys.includes('__proto__') || !hasKeys(value, keys)) return { ...value };
   let copy: Copier;
   try {
     copy = literalOf(keys);

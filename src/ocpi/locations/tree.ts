@@ -1,6 +1,9 @@
 // Pure edits of a stored Location tree. Stored values are immutable: each edit copies only the
-// path it changes (compact copies: store/copy.ts) (the Location, its evses array, one EVSE, its connectors array) and shares the
-// rest, so a connector update costs O(EVSEs + connectors of that EVSE), never a deep clone.
+// path it changes (the Location, its evses array, one EVSE, its connectors array; store/copy.ts)
+// and shares the rest, so a connector update costs O(EVSEs + connectors of that EVSE), never a
+// deep clone. The two copies here set their fields directly rather than through `withFields`:
+// the status PATCH's path, where the object of fields and Object.assign cost ~30% more
+// (bench/copies.ts).
 // mod_locations.md 2.1.1 (GET List): an EVSE update moves the Location's last_updated, a
 // Connector update moves the EVSE's and the Location's; a parent's never goes backwards.
 import { copyOf } from '../../store/copy.js';
