@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, DEFAULT_REGISTRATION_TOKEN, FLAGS, loadConfig } from './config.js';
+import { limitHeapGrowth } from './heap.js';
 import { startServer } from './server.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  limitHeapGrowth(config.heapGrowthPercent);
   const sim = await startServer(config);
   const { log } = sim.deps;
   const banner = [
@@ -64,7 +66,10 @@ async function main(): Promise<void> {
     `  OCPI versions URL : ${config.versionsUrl}`,
     // A custom token A is a secret of the environment: not echoed into logs.
     ...(config.registrationToken === DEFAULT_REGISTRATION_TOKEN
-      ? [`  token A           : ${config.registrationToken}`, `  try               : curl -H 'Authorization: Token ${config.registrationToken}' ${config.versionsUrl}`]
+      ? [
+          `  token A           : ${config.registrationToken}`,
+          `  try               : curl -H 'Authorization: Token ${config.registrationToken}' ${config.versionsUrl}`,
+        ]
       : ['  token A           : (REGISTRATION_TOKEN, not shown)']),
     `  dashboard         : ${config.publicUrl}/`,
     `  admin API         : ${config.publicUrl}/admin  (docs: ${config.publicUrl}/docs)`,
@@ -72,7 +77,10 @@ async function main(): Promise<void> {
   ];
   if (config.logLevel !== 'silent') console.log(banner.join('\n'));
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host) || config.host.startsWith('127.');
-  if (!config.adminToken && !loopback) log.warn(`HOST=${config.host} is not a loopback address and ADMIN_TOKEN is not set: anyone who reaches this port can drive the admin API`);
+  if (!config.adminToken && !loopback)
+    log.warn(
+      `HOST=${config.host} is not a loopback address and ADMIN_TOKEN is not set: anyone who reaches this port can drive the admin API`,
+    );
 
   const shutdown = (signal: string) => {
     log.info('shutting down', { signal });

@@ -67,6 +67,15 @@ const variables = {
   MAX_OBJECTS_PER_PARTY: ['maxObjectsPerParty', positiveInt(), '200000'],
   MAX_RECORDS: ['maxRecords', positiveInt(), '100000'],
   HTTP_BATCHING: ['httpBatching', bool, 'true'],
+  HEAP_GROWTH_PERCENT: [
+    'heapGrowthPercent',
+    z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(0, 'must be at least 0')
+      .max(1000, 'must be at most 1000'),
+    '50',
+  ],
   LOG_LEVEL: [
     'logLevel',
     z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'must be debug, info, warn, error or silent' }),
