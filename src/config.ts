@@ -74,7 +74,7 @@ const variables = {
       .int('must be an integer')
       .min(0, 'must be at least 0')
       .max(1000, 'must be at most 1000'),
-    '50',
+    '0',
   ],
   LOG_LEVEL: [
     'logLevel',

@@ -26,9 +26,9 @@ it('a fixed growth keeps the old generation near what is live; V8 left to itself
   expect(limited).toBeLessThan(own * 0.6);
 }, 90_000);
 
-it('HEAP_GROWTH_PERCENT: 50 by default, 0 for V8 own, refused outside 0-1000', () => {
-  expect(loadConfig({ DB_FILE: ':memory:' }).heapGrowthPercent).toBe(50);
-  expect(loadConfig({ DB_FILE: ':memory:', HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+it("HEAP_GROWTH_PERCENT: 0 (V8's own growth) by default, refused outside 0-1000", () => {
+  expect(loadConfig({ DB_FILE: ':memory:' }).heapGrowthPercent).toBe(0);
+  expect(loadConfig({ DB_FILE: ':memory:', HEAP_GROWTH_PERCENT: '100' }).heapGrowthPercent).toBe(100);
   expect(() => loadConfig({ HEAP_GROWTH_PERCENT: '-1' })).toThrow('HEAP_GROWTH_PERCENT="-1" must be at least 0');
   expect(() => loadConfig({ HEAP_GROWTH_PERCENT: '1001' })).toThrow('HEAP_GROWTH_PERCENT="1001" must be at most 1000');
   expect(() => loadConfig({ HEAP_GROWTH_PERCENT: '1.5' })).toThrow('HEAP_GROWTH_PERCENT="1.5" must be an integer');
