@@ -1,6 +1,6 @@
 // HEAP_GROWTH_PERCENT: the CLI's limit on how far V8's heap grows past what its last full
 // collection kept. Measured in child processes (the flag is process-wide): the same allocation
-// pattern with V8's own growth and with a 10% one.
+// pattern with two growths.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,12 +18,13 @@ async function peakOldSpaceMb(percent: number): Promise<number> {
   return (JSON.parse(stdout) as { peakOldSpaceMb: number }).peakOldSpaceMb;
 }
 
-it('a fixed growth keeps the old generation near what is live; V8 left to itself lets it grow far past', async () => {
-  const [own, limited] = await Promise.all([peakOldSpaceMb(0), peakOldSpaceMb(10)]);
+it('the growth asked for is the growth V8 applies: the old generation stays near what is live at 10%, not at 300%', async () => {
+  // Two fixed settings (V8's own growth depends on how fast it collects, so it is not compared).
+  const [wide, limited] = await Promise.all([peakOldSpaceMb(300), peakOldSpaceMb(10)]);
   // ~30 MB stay live (every 20th object) beside ~45 MB promoted and dropped per ring turn.
-  // Measured: 281-284 MB with V8's own growth, 106 MB with 10%.
+  // Measured: 281-283 MB at 300% (V8's own growth gave 281-284), 106 MB at 10%.
   expect(limited).toBeLessThan(160);
-  expect(limited).toBeLessThan(own * 0.6);
+  expect(limited).toBeLessThan(wide * 0.6);
 }, 90_000);
 
 it("HEAP_GROWTH_PERCENT: 0 (V8's own growth) by default, refused outside 0-1000", () => {
