@@ -8,12 +8,13 @@ export const DEFAULT_REGISTRATION_TOKEN = 'plugsurfing-sim-registration-token-a'
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const positiveInt = (max = Number.MAX_SAFE_INTEGER) =>
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce
     .number({ message: 'must be a number' })
     .int('must be an integer')
-    .min(1, 'must be at least 1')
+    .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
+const positiveInt = (max?: number) => integer(1, max);
 const list = z.string().transform((s) =>
   s
     .split(',')
@@ -67,15 +68,7 @@ const variables = {
   MAX_OBJECTS_PER_PARTY: ['maxObjectsPerParty', positiveInt(), '200000'],
   MAX_RECORDS: ['maxRecords', positiveInt(), '100000'],
   HTTP_BATCHING: ['httpBatching', bool, 'true'],
-  HEAP_GROWTH_PERCENT: [
-    'heapGrowthPercent',
-    z.coerce
-      .number({ message: 'must be a number' })
-      .int('must be an integer')
-      .min(0, 'must be at least 0')
-      .max(1000, 'must be at most 1000'),
-    '0',
-  ],
+  HEAP_GROWTH_PERCENT: ['heapGrowthPercent', integer(0, 1000), '0'],
   LOG_LEVEL: [
     'logLevel',
     z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'must be debug, info, warn, error or silent' }),
